@@ -1,0 +1,314 @@
+//! Configuration: one validated struct with the defaults of the reference gem.
+
+use std::{net::IpAddr, time::Duration};
+
+use super::ids::CookieKey;
+
+/// Preset session timeouts from NIST SP 800-63B-4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutPreset {
+    /// AAL2: 1 h idle, 24 h absolute.
+    NistAal2,
+    /// AAL3: 15 min idle, 12 h absolute.
+    NistAal3,
+}
+
+impl TimeoutPreset {
+    /// `(idle, absolute)` for the preset.
+    pub fn timeouts(self) -> (Duration, Duration) {
+        match self {
+            Self::NistAal2 => (Duration::from_secs(3600), Duration::from_secs(24 * 3600)),
+            Self::NistAal3 => (Duration::from_secs(15 * 60), Duration::from_secs(12 * 3600)),
+        }
+    }
+}
+
+/// What is stored of a client IP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IpMode {
+    /// The full address (default).
+    #[default]
+    Full,
+    /// Last IPv4 octet / last 80 IPv6 bits zeroed before anything is stored.
+    Truncated,
+}
+
+/// An IP network in CIDR notation, e.g. `10.0.0.0/8` or `::1/128`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    /// Whether `ip` lies inside this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for IpNet {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ConfigError::InvalidProxy(s.to_owned());
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: IpAddr = addr.trim().parse().map_err(|_| bad())?;
+        let addr = addr.to_canonical();
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p.trim().parse::<u8>().map_err(|_| bad())?,
+            None => max,
+        };
+        if prefix > max {
+            return Err(bad());
+        }
+        Ok(Self { addr, prefix })
+    }
+}
+
+/// Everything configurable, with the defaults of the reference gem.
+///
+/// Build it with [`SessionsConfig::new`] (which takes the only required value,
+/// the secret that signs the browser-continuity cookie) and adjust fields.
+#[derive(Debug, Clone)]
+pub struct SessionsConfig {
+    /// Secret (≥ 32 bytes) that signs the browser-continuity cookie. Required.
+    pub secret: CookieKey,
+    /// Plain-http development: drops `Secure` and the `__Host-` prefix from
+    /// cookies so that `http://127.0.0.1` works. Default: `false`. Never enable
+    /// in production.
+    pub dev_insecure_cookies: bool,
+    /// Base cookie name (prefixed with `__Host-` unless in dev mode). Default: `"session"`.
+    pub cookie_name: String,
+    /// Base name of the browser-continuity cookie. Default: `"device"`.
+    pub device_cookie_name: String,
+    /// Lifetime of the session row and cookie since the last (touched) activity.
+    /// Default: 30 days.
+    pub session_ttl: Duration,
+    /// `last_seen_at` is written at most this often per session. `None` never touches.
+    /// Default: 5 minutes.
+    pub touch_every: Option<Duration>,
+    /// Opt-in idle timeout. Default: `None`.
+    pub idle_timeout: Option<Duration>,
+    /// Opt-in absolute lifetime since authentication. Default: `None`.
+    pub max_session_lifetime: Option<Duration>,
+    /// Oldest sessions beyond this many per user are evicted at login. Default: `Some(100)`.
+    pub max_sessions_per_user: Option<u32>,
+    /// End a user's other sessions when their password changes. Default: `true`.
+    pub revoke_on_password_change: bool,
+    /// Record failed logins in the trail. Default: `true`.
+    pub track_failed_logins: bool,
+    /// Store full or truncated IPs. Default: [`IpMode::Full`].
+    pub ip_mode: IpMode,
+    /// Peers whose `X-Forwarded-For` / `Forwarded` headers are believed. Default: none.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Extra origins (e.g. `https://app.example.com`) allowed to send
+    /// state-changing requests, besides the request's own host. Default: none.
+    pub allowed_origins: Vec<String>,
+    /// Reject cross-site state-changing requests. Default: `true`.
+    pub cross_site_guard: bool,
+    /// Trail retention used by the sweep. Default: 365 days.
+    pub events_retention: Option<Duration>,
+    /// Decimals kept of event coordinates. Default: 2 (~1 km).
+    pub geo_precision: u8,
+    /// Maximum user-agent length kept and parsed. Default: 1024.
+    pub max_user_agent_len: usize,
+}
+
+impl SessionsConfig {
+    /// The defaults, with the given cookie-signing secret.
+    pub fn new(secret: CookieKey) -> Self {
+        Self {
+            secret,
+            dev_insecure_cookies: false,
+            cookie_name: "session".into(),
+            device_cookie_name: "device".into(),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            touch_every: Some(Duration::from_secs(5 * 60)),
+            idle_timeout: None,
+            max_session_lifetime: None,
+            max_sessions_per_user: Some(100),
+            revoke_on_password_change: true,
+            track_failed_logins: true,
+            ip_mode: IpMode::Full,
+            trusted_proxies: Vec::new(),
+            allowed_origins: Vec::new(),
+            cross_site_guard: true,
+            events_retention: Some(Duration::from_secs(365 * 24 * 3600)),
+            geo_precision: 2,
+            max_user_agent_len: 1024,
+        }
+    }
+
+    /// Applies a NIST timeout preset (idle and absolute).
+    #[must_use]
+    pub fn with_timeout_preset(mut self, preset: TimeoutPreset) -> Self {
+        let (idle, absolute) = preset.timeouts();
+        self.idle_timeout = Some(idle);
+        self.max_session_lifetime = Some(absolute);
+        self
+    }
+
+    /// Checks the configuration, with a message that says what to fix.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the offending setting.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.secret.len() < CookieKey::MIN_LEN {
+            return Err(ConfigError::SecretTooShort(self.secret.len()));
+        }
+        for (name, value) in [
+            ("cookie_name", &self.cookie_name),
+            ("device_cookie_name", &self.device_cookie_name),
+        ] {
+            if value.is_empty()
+                || value.starts_with("__")
+                || !value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                return Err(ConfigError::CookieName(name, value.clone()));
+            }
+        }
+        if self.cookie_name == self.device_cookie_name {
+            return Err(ConfigError::CookieName("device_cookie_name", self.device_cookie_name.clone()));
+        }
+        if self.session_ttl < Duration::from_secs(60) {
+            return Err(ConfigError::TooShort("session_ttl"));
+        }
+        if self.idle_timeout.is_some_and(|d| d < Duration::from_secs(1)) {
+            return Err(ConfigError::TooShort("idle_timeout"));
+        }
+        if self.max_session_lifetime.is_some_and(|d| d < Duration::from_secs(1)) {
+            return Err(ConfigError::TooShort("max_session_lifetime"));
+        }
+        if self.max_sessions_per_user == Some(0) {
+            return Err(ConfigError::ZeroCap);
+        }
+        if self.geo_precision > 6 {
+            return Err(ConfigError::GeoPrecision(self.geo_precision));
+        }
+        if !(64..=16 * 1024).contains(&self.max_user_agent_len) {
+            return Err(ConfigError::UserAgentLen(self.max_user_agent_len));
+        }
+        for origin in &self.allowed_origins {
+            if !(origin.starts_with("https://") || origin.starts_with("http://"))
+                || origin.ends_with('/')
+            {
+                return Err(ConfigError::Origin(origin.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The session cookie's full name (`__Host-` prefixed unless in dev mode).
+    pub fn session_cookie_name(&self) -> String {
+        self.prefixed(&self.cookie_name)
+    }
+
+    /// The device cookie's full name (`__Host-` prefixed unless in dev mode).
+    pub fn device_cookie_full_name(&self) -> String {
+        self.prefixed(&self.device_cookie_name)
+    }
+
+    fn prefixed(&self, name: &str) -> String {
+        if self.dev_insecure_cookies {
+            name.to_owned()
+        } else {
+            format!("__Host-{name}")
+        }
+    }
+
+    /// `Set-Cookie` attributes shared by both cookies.
+    pub(crate) fn cookie_attributes(&self) -> &'static str {
+        if self.dev_insecure_cookies {
+            "Path=/; HttpOnly; SameSite=Lax"
+        } else {
+            "Path=/; Secure; HttpOnly; SameSite=Lax"
+        }
+    }
+}
+
+/// A configuration value that cannot work.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The cookie secret is too short.
+    #[error("secret must be at least 32 bytes (got {0}); generate one with `openssl rand -hex 32`")]
+    SecretTooShort(usize),
+    /// A cookie name is unusable.
+    #[error("{0} {1:?} must be non-empty ASCII letters, digits, '-' or '_', must not start with \"__\" (the __Host- prefix is added for you) and the two cookie names must differ")]
+    CookieName(&'static str, String),
+    /// A duration is below its minimum.
+    #[error("{0} is too short")]
+    TooShort(&'static str),
+    /// A zero session cap.
+    #[error("max_sessions_per_user must be at least 1 (use None for unlimited)")]
+    ZeroCap,
+    /// Coordinates precision out of range.
+    #[error("geo_precision must be between 0 and 6 (got {0})")]
+    GeoPrecision(u8),
+    /// User-agent cap out of range.
+    #[error("max_user_agent_len must be between 64 and 16384 (got {0})")]
+    UserAgentLen(usize),
+    /// Origin not of the form scheme://host[:port].
+    #[error("allowed origin {0:?} must look like https://host[:port] with no trailing slash")]
+    Origin(String),
+    /// A trusted proxy that is not an IP or CIDR.
+    #[error("trusted proxy {0:?} is not an IP address or CIDR network")]
+    InvalidProxy(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate_and_match_the_gem() {
+        let cfg = SessionsConfig::new(CookieKey::random());
+        assert_eq!(cfg.validate(), Ok(()));
+        assert_eq!(cfg.touch_every, Some(Duration::from_secs(300)));
+        assert_eq!(cfg.max_sessions_per_user, Some(100));
+        assert_eq!(cfg.session_cookie_name(), "__Host-session");
+    }
+
+    #[test]
+    fn short_secret_is_a_clear_error() {
+        let cfg = SessionsConfig::new(CookieKey::new(b"short".to_vec()));
+        let err = cfg.validate().unwrap_err();
+        assert!(err.to_string().contains("at least 32 bytes"));
+    }
+
+    #[test]
+    fn cidr_matching() -> anyhow::Result<()> {
+        let net: IpNet = "10.0.0.0/8".parse()?;
+        assert!(net.contains("10.1.2.3".parse()?));
+        assert!(net.contains("::ffff:10.1.2.3".parse()?));
+        assert!(!net.contains("11.0.0.1".parse()?));
+        let one: IpNet = "::1".parse()?;
+        assert!(one.contains("::1".parse()?));
+        assert!("10.0.0.0/33".parse::<IpNet>().is_err());
+        assert!("nonsense".parse::<IpNet>().is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn presets() {
+        let cfg = SessionsConfig::new(CookieKey::random()).with_timeout_preset(TimeoutPreset::NistAal3);
+        assert_eq!(cfg.idle_timeout, Some(Duration::from_secs(900)));
+        assert_eq!(cfg.max_session_lifetime, Some(Duration::from_secs(12 * 3600)));
+    }
+}

@@ -1,0 +1,146 @@
+//! Queries and mutations on the registry. Every query on a user's sessions is
+//! scoped by `user_id`; handlers and server functions only call these.
+
+use leptos_sessions_entity::{event, session};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
+};
+
+/// A user's live sessions, most recently active first.
+pub async fn user_sessions<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    now: i64,
+) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::LastSeenAt)
+        .order_by_desc(session::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// One of the user's sessions by handle (owner-scoped).
+pub async fn find_by_handle_and_user<C: ConnectionTrait>(
+    db: &C,
+    handle: &str,
+    user_id: &str,
+) -> Result<Option<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::Handle.eq(handle))
+        .filter(session::Column::UserId.eq(user_id))
+        .one(db)
+        .await
+}
+
+/// Deletes rows by id hash, returning how many went.
+pub async fn delete_by_hashes<C: ConnectionTrait>(db: &C, hashes: Vec<String>) -> Result<u64, DbErr> {
+    if hashes.is_empty() {
+        return Ok(0);
+    }
+    let res = session::Entity::delete_many()
+        .filter(session::Column::IdHash.is_in(hashes))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Updates `last_seen_at`/`last_seen_ip` and slides the expiry, but only if the
+/// row was not touched since `stale_before` (one conditional UPDATE; concurrent
+/// requests of one session write once).
+pub async fn touch<C: ConnectionTrait>(
+    db: &C,
+    id_hash: &str,
+    now: i64,
+    stale_before: i64,
+    ip: Option<String>,
+    expires_at: i64,
+) -> Result<bool, DbErr> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(now))
+        .col_expr(session::Column::ExpiresAt, Expr::value(expires_at));
+    if let Some(ip) = ip {
+        update = update.col_expr(session::Column::LastSeenIp, Expr::value(ip));
+    }
+    let res = update
+        .filter(session::Column::IdHash.eq(id_hash))
+        .filter(session::Column::LastSeenAt.lt(stale_before))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected > 0)
+}
+
+/// This browser's other rows for the same user (browser continuity).
+pub async fn same_browser_rows<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    device_id: &str,
+    except_hash: &str,
+) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::DeviceId.eq(device_id))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::IdHash.ne(except_hash))
+        .all(db)
+        .await
+}
+
+/// The user's rows beyond the newest `keep` (by last activity), oldest first.
+pub async fn rows_over_cap<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    keep: u64,
+) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .order_by_desc(session::Column::LastSeenAt)
+        .order_by_desc(session::Column::CreatedAt)
+        .offset(keep)
+        .all(db)
+        .await
+}
+
+/// Whether the user ever signed in before (a first-ever login is never "new").
+pub async fn has_prior_login<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
+    let count = event::Entity::find()
+        .filter(event::Column::UserId.eq(user_id))
+        .filter(event::Column::Kind.eq("login"))
+        .count(db)
+        .await?;
+    Ok(count > 0)
+}
+
+/// Coarse device match against the user's prior logins: same device type, OS,
+/// browser and app — or the same browser-continuity id.
+pub async fn has_matching_device<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    device_id: Option<&str>,
+    device_type: Option<&str>,
+    os_name: Option<&str>,
+    browser_name: Option<&str>,
+    app_name: Option<&str>,
+) -> Result<bool, DbErr> {
+    let eq_or_null = |col: event::Column, v: Option<&str>| match v {
+        Some(v) => col.eq(v),
+        None => col.is_null(),
+    };
+    let coarse = Condition::all()
+        .add(eq_or_null(event::Column::DeviceType, device_type))
+        .add(eq_or_null(event::Column::OsName, os_name))
+        .add(eq_or_null(event::Column::BrowserName, browser_name))
+        .add(eq_or_null(event::Column::AppName, app_name));
+    let mut any = Condition::any().add(coarse);
+    if let Some(device_id) = device_id {
+        any = any.add(event::Column::DeviceId.eq(device_id));
+    }
+    let count = event::Entity::find()
+        .filter(event::Column::UserId.eq(user_id))
+        .filter(event::Column::Kind.eq("login"))
+        .filter(any)
+        .count(db)
+        .await?;
+    Ok(count > 0)
+}

@@ -1,0 +1,163 @@
+//! Wire types: what crosses from the server to the browser. They hold no
+//! secret, no id hash and no raw session id.
+
+use serde::{Deserialize, Serialize};
+
+/// Kind of device, as detected from the user agent and client headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceType {
+    /// Desktop or laptop browser.
+    Desktop,
+    /// Phone browser.
+    Smartphone,
+    /// Tablet browser.
+    Tablet,
+    /// Native iOS app (Hotwire/Turbo Native or an app prefix).
+    NativeIos,
+    /// Native Android app.
+    NativeAndroid,
+    /// A crawler or other bot.
+    Bot,
+    /// Anything we could not classify.
+    #[default]
+    Unknown,
+}
+
+impl DeviceType {
+    /// Stable snake_case name, as stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Desktop => "desktop",
+            Self::Smartphone => "smartphone",
+            Self::Tablet => "tablet",
+            Self::NativeIos => "native_ios",
+            Self::NativeAndroid => "native_android",
+            Self::Bot => "bot",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Parses the stored name; unknown strings give [`DeviceType::Unknown`].
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "desktop" => Self::Desktop,
+            "smartphone" => Self::Smartphone,
+            "tablet" => Self::Tablet,
+            "native_ios" => Self::NativeIos,
+            "native_android" => Self::NativeAndroid,
+            "bot" => Self::Bot,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// Heroicons-vocabulary icon name for the type.
+    pub fn icon_name(self) -> &'static str {
+        match self {
+            Self::Desktop => "computer-desktop",
+            Self::Smartphone | Self::NativeIos | Self::NativeAndroid => "device-phone-mobile",
+            Self::Tablet => "device-tablet",
+            Self::Bot => "bug-ant",
+            Self::Unknown => "question-mark-circle",
+        }
+    }
+}
+
+/// One signed-in device of the current user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceView {
+    /// Public handle; what revoke calls take. Never a credential.
+    pub handle: String,
+    /// "Chrome 137 on macOS".
+    pub name: String,
+    /// Kind of device.
+    pub device_type: DeviceType,
+    /// Whether this is the session making the request.
+    pub current: bool,
+    /// "Madrid, Spain", when a location is known.
+    pub location: Option<String>,
+    /// ISO country code, when known.
+    pub country_code: Option<String>,
+    /// When the session signed in (ms since epoch).
+    pub signed_in_at: i64,
+    /// Last (throttled) activity (ms since epoch).
+    pub last_seen_at: i64,
+    /// How it signed in (`password`, `oauth`, ...), when known.
+    pub auth_method: Option<String>,
+    /// OAuth/SSO provider, when known.
+    pub auth_provider: Option<String>,
+}
+
+/// The current user's devices, current first, then most recently active.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceList {
+    /// The server's "now" (ms since epoch), so relative times render the same
+    /// on the server and after hydration.
+    pub now: i64,
+    /// The devices.
+    pub devices: Vec<DeviceView>,
+}
+
+impl DeviceList {
+    /// Number of devices other than the current one.
+    pub fn others(&self) -> usize {
+        self.devices.iter().filter(|d| !d.current).count()
+    }
+}
+
+/// How a session signed in. The host tags each login; the library never guesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// Email/username and password.
+    Password,
+    /// OAuth / OpenID Connect (with a provider).
+    Oauth,
+    /// Google One Tap.
+    GoogleOneTap,
+    /// A passkey (WebAuthn, passwordless).
+    Passkey,
+    /// A magic link sent by email.
+    MagicLink,
+    /// A one-time code.
+    Otp,
+    /// Enterprise single sign-on.
+    Sso,
+    /// A bearer/API token exchanged for a session.
+    Token,
+    /// Not tagged.
+    #[default]
+    Unknown,
+}
+
+impl AuthMethod {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Oauth => "oauth",
+            Self::GoogleOneTap => "google_one_tap",
+            Self::Passkey => "passkey",
+            Self::MagicLink => "magic_link",
+            Self::Otp => "otp",
+            Self::Sso => "sso",
+            Self::Token => "token",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a stored name; unknown strings give [`AuthMethod::Unknown`].
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "password" => Self::Password,
+            "oauth" => Self::Oauth,
+            "google_one_tap" => Self::GoogleOneTap,
+            "passkey" => Self::Passkey,
+            "magic_link" => Self::MagicLink,
+            "otp" => Self::Otp,
+            "sso" => Self::Sso,
+            "token" => Self::Token,
+            _ => Self::Unknown,
+        }
+    }
+}

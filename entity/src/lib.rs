@@ -1,0 +1,16 @@
+//! sea-orm entities of [leptos-sessions](https://docs.rs/leptos-sessions).
+//!
+//! Two primitives, linked by the session handle:
+//!
+//! * [`session`] — the **registry**: one row per live session. It *is* the
+//!   tower-sessions store table. Ending a session deletes its row, so a missing
+//!   row is a remote logout on the device's very next request.
+//! * [`event`] — the **trail**: append-only login, failed-login, logout,
+//!   revocation and expiry events. It outlives the rows it describes (the
+//!   session handle is a plain column, not a foreign key).
+//!
+//! All timestamps are UTC milliseconds since the Unix epoch (`BIGINT`): the same
+//! representation and ordering on SQLite, PostgreSQL and MySQL/MariaDB.
+
+pub mod event;
+pub mod session;
