@@ -1,1 +1,10 @@
-//! placeholder
+//! wasm entry point of the leptos-sessions demo: hydrates the server-rendered app.
+
+#![forbid(unsafe_code)]
+
+/// Hydrates the demo app (called by the generated JS).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(leptos_sessions_demo::App);
+}

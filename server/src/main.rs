@@ -1,1 +1,55 @@
-fn main(){}
+//! The leptos-sessions demo server.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use leptos_sessions_demo::host::{self, DemoConfig, users};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(version, about = "leptos-sessions demo host")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the demo (the default).
+    Serve,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    let config = DemoConfig::from_env();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+    }
+}
+
+async fn serve(config: DemoConfig) -> anyhow::Result<()> {
+    let db = host::connect(&config.database_url).await?;
+    let sessions = host::sessions(db.clone(), &config).await?;
+    users::create_table(&db).await.context("creating demo_users")?;
+    if config.seed {
+        users::seed(&db).await.context("seeding demo users")?;
+    }
+    let options = host::leptos_options();
+    let addr = options.site_addr;
+    let app = host::router(options, sessions);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
