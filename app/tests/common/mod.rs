@@ -232,6 +232,31 @@ impl Reply {
 }
 
 impl Device {
+    /// A browser talking to any router.
+    pub fn new(app: Router, user_agent: &str) -> Self {
+        Self { app, user_agent: user_agent.to_owned(), jar: BTreeMap::new(), ip: "203.0.113.7".parse().unwrap() }
+    }
+
+    /// Sends a form POST the way a browser without JavaScript does.
+    pub async fn post_form(&mut self, path: &str, body: &str, origin: &str, referer: &str) -> Result<Reply> {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("host", "app.test")
+            .header("user-agent", &self.user_agent)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("origin", origin)
+            .header("referer", referer);
+        if !self.jar.is_empty() {
+            let cookie = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            req = req.header("cookie", cookie);
+        }
+        let mut req = req.body(Body::from(body.to_owned()))?;
+        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        self.finish(req).await
+    }
+
     pub fn session_cookie(&self) -> Option<&String> {
         self.jar.get("__Host-session")
     }
@@ -255,6 +280,10 @@ impl Device {
         }
         let mut req = req.body(Body::empty())?;
         req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        self.finish(req).await
+    }
+
+    async fn finish(&mut self, req: Request<Body>) -> Result<Reply> {
         let res = self.app.clone().oneshot(req).await?;
         let status = res.status();
         let headers = res.headers().clone();

@@ -37,8 +37,9 @@ pub struct DemoConfig {
     /// Cookie-signing secret (`SESSIONS_SECRET`, ≥ 32 bytes); default: a random
     /// secret persisted next to the SQLite database.
     pub secret: Option<String>,
-    /// Plain-http development cookies (`SESSIONS_DEV_INSECURE_COOKIES`, default `true`
-    /// because the demo serves http://127.0.0.1:3000).
+    /// Plain-http development cookies (`SESSIONS_DEV_INSECURE_COOKIES`, default
+    /// `false`: Chromium and Firefox accept `Secure`/`__Host-` cookies from
+    /// http://127.0.0.1 and http://localhost; Safari needs this on).
     pub dev_insecure_cookies: bool,
     /// Seed demo users (`DEMO_SEED`, default `true`).
     pub seed: bool,
@@ -54,7 +55,7 @@ impl DemoConfig {
             database_url: std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| "sqlite://data/demo.db?mode=rwc".to_owned()),
             secret: std::env::var("SESSIONS_SECRET").ok().filter(|s| !s.is_empty()),
-            dev_insecure_cookies: flag("SESSIONS_DEV_INSECURE_COOKIES", true),
+            dev_insecure_cookies: flag("SESSIONS_DEV_INSECURE_COOKIES", false),
             seed: flag("DEMO_SEED", true),
         }
     }
