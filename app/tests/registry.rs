@@ -83,7 +83,12 @@ async fn case04_unknown_well_formed_id_is_not_adopted(db: DatabaseConnection) ->
     let now = d.session_cookie().cloned().unwrap_or_default();
     assert_ne!(now, forged);
     let forged_hash = IdHash::of(&forged.parse()?);
-    assert!(rows(app.db()).await?.iter().all(|r| r.id_hash != forged_hash.as_str()));
+    assert!(
+        rows(app.db())
+            .await?
+            .iter()
+            .all(|r| r.id_hash != forged_hash.as_str())
+    );
     Ok(())
 }
 
@@ -111,14 +116,20 @@ async fn case08_logout_deletes_row_and_clears_cookie(db: DatabaseConnection) -> 
     let old = d.session_cookie().cloned().expect("cookie");
     let reply = d.send("POST", "/logout").await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    assert_eq!(reply.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    assert_eq!(
+        reply.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
     let removal = reply
         .set_cookies()
         .into_iter()
         .find(|c| c.starts_with("__Host-session="))
         .expect("removal cookie");
     assert!(removal.contains("Max-Age=0"), "{removal}");
-    assert!(removal.contains("Secure") && removal.contains("Path=/"), "{removal}");
+    assert!(
+        removal.contains("Secure") && removal.contains("Path=/"),
+        "{removal}"
+    );
     assert_eq!(session::Entity::find().count(app.db()).await?, 0);
     let mut replay = app.device(MAC_CHROME);
     replay.jar.insert("__Host-session".into(), old);
@@ -238,7 +249,9 @@ async fn case24_cross_site_post_is_forbidden(db: DatabaseConnection) -> Result<(
         vec![("origin", "null")],
         vec![("sec-fetch-site", "cross-site")],
     ] {
-        let reply = a.send_with("POST", &format!("/revoke/{b_handle}"), &headers).await?;
+        let reply = a
+            .send_with("POST", &format!("/revoke/{b_handle}"), &headers)
+            .await?;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
         let reply = a.send_with("POST", "/logout", &headers).await?;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
@@ -249,7 +262,13 @@ async fn case24_cross_site_post_is_forbidden(db: DatabaseConnection) -> Result<(
     assert_eq!(b.whoami().await?, "ada");
     assert_eq!(a.whoami().await?, "ada");
     // Same origin passes.
-    let reply = a.send_with("POST", &format!("/revoke/{b_handle}"), &[("origin", "http://app.test")]).await?;
+    let reply = a
+        .send_with(
+            "POST",
+            &format!("/revoke/{b_handle}"),
+            &[("origin", "http://app.test")],
+        )
+        .await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     Ok(())
 }

@@ -73,7 +73,10 @@ pub async fn whoami() -> Result<Option<Me>, ServerFnError> {
     Ok(users::find_by_id(db, &user_id)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?
-        .map(|u| Me { name: u.name, email: u.email }))
+        .map(|u| Me {
+            name: u.name,
+            email: u.email,
+        }))
 }
 
 #[component]

@@ -44,9 +44,16 @@ async fn case01_login_set_cookie_has_exactly_the_required_attributes() -> Result
         .into_iter()
         .find(|c| c.starts_with("__Host-session="))
         .expect("session cookie");
-    let attrs: Vec<String> = cookie.split(';').skip(1).map(|a| a.trim().to_ascii_lowercase()).collect();
+    let attrs: Vec<String> = cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
     for required in ["secure", "httponly", "path=/", "samesite=lax"] {
-        assert!(attrs.iter().any(|a| a == required), "{required} missing in {cookie}");
+        assert!(
+            attrs.iter().any(|a| a == required),
+            "{required} missing in {cookie}"
+        );
     }
     assert!(!attrs.iter().any(|a| a.starts_with("domain")), "{cookie}");
     let device = reply
@@ -63,10 +70,16 @@ async fn wrong_password_is_a_failed_login_and_no_session() -> Result<()> {
     let app = demo().await?;
     let mut d = Device::new(app, MAC_CHROME);
     let reply = sign_in(&mut d, "ada@example.com", "nope").await?;
-    assert_eq!(reply.headers.get("location").and_then(|v| v.to_str().ok()), Some("/sign-in?error=invalid"));
+    assert_eq!(
+        reply.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/sign-in?error=invalid")
+    );
     assert!(d.session_cookie().is_none());
     let reply = d.send("GET", "/settings").await?;
-    assert_eq!(reply.headers.get("location").and_then(|v| v.to_str().ok()), Some("/sign-in"));
+    assert_eq!(
+        reply.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/sign-in")
+    );
     Ok(())
 }
 
@@ -97,20 +110,37 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
 
     // Cross-site form post: refused, nothing changes.
     let evil = a
-        .post_form("/api/sessions/revoke", &format!("handle={handle}"), "https://evil.example", "https://evil.example/x")
+        .post_form(
+            "/api/sessions/revoke",
+            &format!("handle={handle}"),
+            "https://evil.example",
+            "https://evil.example/x",
+        )
         .await?;
     assert_eq!(evil.status, StatusCode::FORBIDDEN);
     assert!(b.send("GET", "/settings").await?.status == StatusCode::OK);
 
     // Same-origin form post without JavaScript: redirected back, B is out.
     let reply = a
-        .post_form("/api/sessions/revoke", &format!("handle={handle}"), "http://app.test", "http://app.test/settings")
+        .post_form(
+            "/api/sessions/revoke",
+            &format!("handle={handle}"),
+            "http://app.test",
+            "http://app.test/settings",
+        )
         .await?;
     assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
-    let back = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let back = reply
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     assert!(back.starts_with("http://app.test/settings"), "{back}");
     let reply = b.send("GET", "/settings").await?;
-    assert_eq!(reply.headers.get("location").and_then(|v| v.to_str().ok()), Some("/sign-in"));
+    assert_eq!(
+        reply.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/sign-in")
+    );
     let page = a.send("GET", "/settings").await?;
     assert!(!page.body.contains("Firefox 139 on Windows"));
     Ok(())
@@ -119,9 +149,15 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
 #[test]
 fn case25_no_state_changing_server_function_uses_get() {
     let fns: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
-    assert!(fns.iter().any(|(path, _)| *path == "/api/sessions/revoke"), "{fns:?}");
+    assert!(
+        fns.iter().any(|(path, _)| *path == "/api/sessions/revoke"),
+        "{fns:?}"
+    );
     for (path, method) in &fns {
         let read_only = matches!(*path, "/api/sessions/devices" | "/api/demo/me");
-        assert!(read_only || *method != axum::http::Method::GET, "{path} uses {method}");
+        assert!(
+            read_only || *method != axum::http::Method::GET,
+            "{path} uses {method}"
+        );
     }
 }

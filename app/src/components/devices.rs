@@ -154,9 +154,19 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
     let row_handle = handle.clone();
     let activity = match relative_age(now, last_seen_at) {
         RelativeAge::Now => Either::Left(t!(i18n, devices.active_now)),
-        RelativeAge::Minutes(n) => Either::Right(Either::Left(t!(i18n, devices.active_minutes, count = move || n))),
-        RelativeAge::Hours(n) => Either::Right(Either::Right(Either::Left(t!(i18n, devices.active_hours, count = move || n)))),
-        RelativeAge::Days(n) => Either::Right(Either::Right(Either::Right(t!(i18n, devices.active_days, count = move || n)))),
+        RelativeAge::Minutes(n) => {
+            Either::Right(Either::Left(t!(i18n, devices.active_minutes, count = move || n)))
+        }
+        RelativeAge::Hours(n) => Either::Right(Either::Right(Either::Left(t!(
+            i18n,
+            devices.active_hours,
+            count = move || n
+        )))),
+        RelativeAge::Days(n) => Either::Right(Either::Right(Either::Right(t!(
+            i18n,
+            devices.active_days,
+            count = move || n
+        )))),
     };
     let (_, month, day) = civil_date(signed_in_at);
     let month_name = move || month_label(i18n, month);

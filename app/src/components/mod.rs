@@ -7,4 +7,4 @@ mod format;
 mod icons;
 
 pub use devices::{Devices, SessionsPage};
-pub use format::{country_flag, relative_age, RelativeAge};
+pub use format::{RelativeAge, country_flag, relative_age};

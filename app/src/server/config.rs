@@ -185,7 +185,10 @@ impl SessionsConfig {
             }
         }
         if self.cookie_name == self.device_cookie_name {
-            return Err(ConfigError::CookieName("device_cookie_name", self.device_cookie_name.clone()));
+            return Err(ConfigError::CookieName(
+                "device_cookie_name",
+                self.device_cookie_name.clone(),
+            ));
         }
         if self.session_ttl < Duration::from_secs(60) {
             return Err(ConfigError::TooShort("session_ttl"));
@@ -193,7 +196,10 @@ impl SessionsConfig {
         if self.idle_timeout.is_some_and(|d| d < Duration::from_secs(1)) {
             return Err(ConfigError::TooShort("idle_timeout"));
         }
-        if self.max_session_lifetime.is_some_and(|d| d < Duration::from_secs(1)) {
+        if self
+            .max_session_lifetime
+            .is_some_and(|d| d < Duration::from_secs(1))
+        {
             return Err(ConfigError::TooShort("max_session_lifetime"));
         }
         if self.max_sessions_per_user == Some(0) {
@@ -206,9 +212,7 @@ impl SessionsConfig {
             return Err(ConfigError::UserAgentLen(self.max_user_agent_len));
         }
         for origin in &self.allowed_origins {
-            if !(origin.starts_with("https://") || origin.starts_with("http://"))
-                || origin.ends_with('/')
-            {
+            if !(origin.starts_with("https://") || origin.starts_with("http://")) || origin.ends_with('/') {
                 return Err(ConfigError::Origin(origin.clone()));
             }
         }
@@ -250,7 +254,9 @@ pub enum ConfigError {
     #[error("secret must be at least 32 bytes (got {0}); generate one with `openssl rand -hex 32`")]
     SecretTooShort(usize),
     /// A cookie name is unusable.
-    #[error("{0} {1:?} must be non-empty ASCII letters, digits, '-' or '_', must not start with \"__\" (the __Host- prefix is added for you) and the two cookie names must differ")]
+    #[error(
+        "{0} {1:?} must be non-empty ASCII letters, digits, '-' or '_', must not start with \"__\" (the __Host- prefix is added for you) and the two cookie names must differ"
+    )]
     CookieName(&'static str, String),
     /// A duration is below its minimum.
     #[error("{0} is too short")]

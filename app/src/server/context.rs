@@ -39,7 +39,10 @@ pub struct Login {
 impl Login {
     /// A login with `method`.
     pub fn new(method: AuthMethod) -> Self {
-        Self { method, ..Self::default() }
+        Self {
+            method,
+            ..Self::default()
+        }
     }
 
     /// A password login.
@@ -49,7 +52,10 @@ impl Login {
 
     /// An OAuth login through `provider`.
     pub fn oauth(provider: impl Into<String>) -> Self {
-        Self { provider: Some(provider.into()), ..Self::new(AuthMethod::Oauth) }
+        Self {
+            provider: Some(provider.into()),
+            ..Self::new(AuthMethod::Oauth)
+        }
     }
 
     /// Records the identity as typed.
@@ -306,7 +312,9 @@ impl CurrentSession {
             .await
             .unwrap_or_default();
         if let Some(cap) = config.max_sessions_per_user {
-            let over = db::rows_over_cap(db, &user_id, u64::from(cap)).await.unwrap_or_default();
+            let over = db::rows_over_cap(db, &user_id, u64::from(cap))
+                .await
+                .unwrap_or_default();
             for row in over {
                 if row.id_hash != id_hash.as_str() && !replaced.iter().any(|r| r.id_hash == row.id_hash) {
                     replaced.push(row);
@@ -316,7 +324,9 @@ impl CurrentSession {
         if !replaced.is_empty() {
             match db::delete_by_hashes(db, replaced.iter().map(|r| r.id_hash.clone()).collect()).await {
                 Ok(_) => events.extend(
-                    replaced.into_iter().map(|row| sessions.revoked_event(row, RevokeReason::Pruned)),
+                    replaced
+                        .into_iter()
+                        .map(|row| sessions.revoked_event(row, RevokeReason::Pruned)),
                 ),
                 Err(err) => tracing::warn!(error = %err, "could not prune old sessions"),
             }
@@ -331,7 +341,11 @@ impl CurrentSession {
         events.insert(0, event);
         sessions.write_events(events).await;
 
-        Ok(LoginOutcome { handle: meta.handle, new_device, device })
+        Ok(LoginOutcome {
+            handle: meta.handle,
+            new_device,
+            device,
+        })
     }
 
     /// Signs out: deletes this session's row, clears the cookie and marks the
@@ -405,7 +419,9 @@ impl CurrentSession {
         if self.handle().as_deref() == Some(handle) {
             return Err(SessionsError::CurrentSession);
         }
-        self.sessions().revoke_handle(&user, handle, RevokeReason::UserRevoked).await
+        self.sessions()
+            .revoke_handle(&user, handle, RevokeReason::UserRevoked)
+            .await
     }
 
     /// "Sign out everywhere else": ends all of the user's other sessions and

@@ -93,7 +93,12 @@ impl DeviceInfo {
             };
         }
         let browser = self.browser_name.as_ref().map(|name| {
-            match self.browser_version.as_deref().and_then(|v| v.split('.').next()).filter(|v| !v.is_empty()) {
+            match self
+                .browser_version
+                .as_deref()
+                .and_then(|v| v.split('.').next())
+                .filter(|v| !v.is_empty())
+            {
                 Some(major) => format!("{name} {major}"),
                 None => name.clone(),
             }
@@ -113,7 +118,12 @@ impl DeviceInfo {
 fn normalize_os(os: &str, version: &str) -> (Option<String>, Option<String>) {
     let version = known(version);
     match os {
-        "Mac OSX" => (Some("macOS".into()), version.filter(|v| v != "10.15.7" && v != "10_15_7").map(|v| v.replace('_', "."))),
+        "Mac OSX" => (
+            Some("macOS".into()),
+            version
+                .filter(|v| v != "10.15.7" && v != "10_15_7")
+                .map(|v| v.replace('_', ".")),
+        ),
         "iPhone" | "iPod" => (Some("iOS".into()), version.map(|v| v.replace('_', "."))),
         "iPad" => (Some("iPadOS".into()), version.map(|v| v.replace('_', "."))),
         "Android" => (Some("Android".into()), version.filter(|v| v != "10")),
@@ -152,7 +162,10 @@ mod tests {
     #[test]
     fn case28_garbage_and_huge_user_agents_are_unknown_devices() {
         assert_eq!(DeviceInfo::parse("").display_name(), "Unknown device");
-        assert_eq!(DeviceInfo::parse("\u{0}\u{1}}}}{{").display_name(), "Unknown device");
+        assert_eq!(
+            DeviceInfo::parse("\u{0}\u{1}}}}{{").display_name(),
+            "Unknown device"
+        );
         let huge = "A".repeat(100 * 1024);
         assert_eq!(DeviceInfo::parse(&huge).display_name(), "Unknown device");
     }

@@ -64,8 +64,14 @@ where
     type Service = Guard<<SessionManagerLayer<RegistryStore> as Layer<Tracker<S>>>::Service>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        let tracker = Tracker { sessions: self.sessions.clone(), inner };
-        Guard { sessions: self.sessions.clone(), inner: self.manager.layer(tracker) }
+        let tracker = Tracker {
+            sessions: self.sessions.clone(),
+            inner,
+        };
+        Guard {
+            sessions: self.sessions.clone(),
+            inner: self.manager.layer(tracker),
+        }
     }
 }
 
@@ -107,7 +113,11 @@ where
                 return Ok(forbidden());
             }
             let mut res = inner.call(req).await?;
-            harden_cookie_removal(res.headers_mut(), &config.session_cookie_name(), config.cookie_attributes());
+            harden_cookie_removal(
+                res.headers_mut(),
+                &config.session_cookie_name(),
+                config.cookie_attributes(),
+            );
             Ok(res)
         })
     }
@@ -124,7 +134,10 @@ fn forbidden() -> Response<Body> {
 
 /// Methods that may change state (everything but GET, HEAD, OPTIONS, TRACE).
 pub fn is_state_changing(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Same-origin check for a state-changing request: `Sec-Fetch-Site:
@@ -142,7 +155,11 @@ pub fn check_same_origin(headers: &HeaderMap, allowed: &[String]) -> Result<(), 
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().map_err(|_| "malformed origin")?;
-        return if origin_matches(origin, host, allowed) { Ok(()) } else { Err("foreign origin") };
+        return if origin_matches(origin, host, allowed) {
+            Ok(())
+        } else {
+            Err("foreign origin")
+        };
     }
     if sec_fetch_site.is_some() {
         return Ok(());
@@ -150,7 +167,11 @@ pub fn check_same_origin(headers: &HeaderMap, allowed: &[String]) -> Result<(), 
     if let Some(referer) = headers.get(header::REFERER) {
         let referer = referer.to_str().map_err(|_| "malformed referer")?;
         let origin = referer_origin(referer).ok_or("malformed referer")?;
-        return if origin_matches(origin, host, allowed) { Ok(()) } else { Err("foreign referer") };
+        return if origin_matches(origin, host, allowed) {
+            Ok(())
+        } else {
+            Err("foreign referer")
+        };
     }
     Ok(())
 }
@@ -163,16 +184,23 @@ fn origin_matches(origin: &str, host: Option<&str>, allowed: &[String]) -> bool 
     if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
         return true;
     }
-    let Some(authority) = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) else {
+    let Some(authority) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
         return false;
     };
-    host.is_some_and(|h| !authority.is_empty() && !authority.contains('/') && authority.eq_ignore_ascii_case(h.trim()))
+    host.is_some_and(|h| {
+        !authority.is_empty() && !authority.contains('/') && authority.eq_ignore_ascii_case(h.trim())
+    })
 }
 
 fn referer_origin(referer: &str) -> Option<&str> {
     let scheme_end = referer.find("://")? + 3;
     let rest = &referer[scheme_end..];
-    let end = rest.find(['/', '?', '#']).map_or(referer.len(), |i| scheme_end + i);
+    let end = rest
+        .find(['/', '?', '#'])
+        .map_or(referer.len(), |i| scheme_end + i);
     Some(&referer[..end])
 }
 
@@ -198,7 +226,9 @@ fn harden_cookie_removal(headers: &mut HeaderMap, name: &str, attributes: &str) 
 }
 
 fn is_removal(value: &HeaderValue, prefix: &str) -> bool {
-    value.to_str().is_ok_and(|v| v.starts_with(prefix) && v.contains("Max-Age=0"))
+    value
+        .to_str()
+        .is_ok_and(|v| v.starts_with(prefix) && v.contains("Max-Age=0"))
 }
 
 /// Innermost service: resolves the session row (one indexed read), enforces
@@ -289,7 +319,11 @@ async fn resume(sessions: &Sessions, current: &CurrentSession) -> Result<(), Una
         .max_session_lifetime
         .is_some_and(|max| now - meta.authenticated_at.unwrap_or(meta.created_at) > duration_ms(max));
     if idle_expired || lifetime_expired {
-        let reason = if idle_expired { "idle_timeout" } else { "max_lifetime" };
+        let reason = if idle_expired {
+            "idle_timeout"
+        } else {
+            "max_lifetime"
+        };
         expire(sessions, current, &id_hash, &meta, reason).await?;
         return Ok(());
     }
@@ -301,7 +335,16 @@ async fn resume(sessions: &Sessions, current: &CurrentSession) -> Result<(), Una
         if now - meta.last_seen_at >= every {
             let ip = current.request().ip.map(|ip| ip.to_string());
             let expires_at = now.saturating_add(duration_ms(config.session_ttl));
-            match db::touch(sessions.db(), id_hash.as_str(), now, now - every + 1, ip, expires_at).await {
+            match db::touch(
+                sessions.db(),
+                id_hash.as_str(),
+                now,
+                now - every + 1,
+                ip,
+                expires_at,
+            )
+            .await
+            {
                 Ok(true) => {
                     // Slide the cookie along with the row.
                     current.push_cookie(format!(
@@ -376,32 +419,62 @@ mod tests {
         let allowed = vec!["https://app.example.com".to_owned()];
         let ok = |pairs| check_same_origin(&h(pairs), &allowed).is_ok();
         assert!(ok(&[("host", "example.com"), ("origin", "https://example.com")]));
-        assert!(ok(&[("host", "api.example.com"), ("origin", "https://app.example.com")]));
+        assert!(ok(&[
+            ("host", "api.example.com"),
+            ("origin", "https://app.example.com")
+        ]));
         assert!(!ok(&[("host", "example.com"), ("origin", "https://evil.com")]));
         assert!(!ok(&[("host", "example.com"), ("origin", "null")]));
         assert!(!ok(&[("host", "example.com"), ("sec-fetch-site", "cross-site")]));
-        assert!(!ok(&[("host", "example.com"), ("origin", "https://example.com.evil.com")]));
-        assert!(ok(&[("host", "example.com"), ("referer", "https://example.com/settings?x=1")]));
-        assert!(!ok(&[("host", "example.com"), ("referer", "https://evil.com/example.com")]));
+        assert!(!ok(&[
+            ("host", "example.com"),
+            ("origin", "https://example.com.evil.com")
+        ]));
+        assert!(ok(&[
+            ("host", "example.com"),
+            ("referer", "https://example.com/settings?x=1")
+        ]));
+        assert!(!ok(&[
+            ("host", "example.com"),
+            ("referer", "https://evil.com/example.com")
+        ]));
         assert!(ok(&[("host", "example.com")]));
     }
 
     #[test]
     fn removal_cookie_is_reissued_with_secure_attributes() {
         let mut headers = h(&[
-            ("set-cookie", "__Host-session=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"),
+            (
+                "set-cookie",
+                "__Host-session=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+            ),
             ("set-cookie", "other=1; Path=/"),
         ]);
-        harden_cookie_removal(&mut headers, "__Host-session", "Path=/; Secure; HttpOnly; SameSite=Lax");
-        let cookies: Vec<_> = headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+        harden_cookie_removal(
+            &mut headers,
+            "__Host-session",
+            "Path=/; Secure; HttpOnly; SameSite=Lax",
+        );
+        let cookies: Vec<_> = headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
         assert_eq!(cookies.len(), 2);
-        assert!(cookies.iter().any(|c| c.starts_with("__Host-session=;") && c.contains("Secure") && c.contains("Max-Age=0")));
+        assert!(
+            cookies.iter().any(|c| c.starts_with("__Host-session=;")
+                && c.contains("Secure")
+                && c.contains("Max-Age=0"))
+        );
     }
 
     #[test]
     fn touch_interval_tracks_idle_timeout() {
         let five = Some(Duration::from_secs(300));
         assert_eq!(effective_touch_interval(five, None), five);
-        assert_eq!(effective_touch_interval(five, Some(Duration::from_secs(900))), Some(Duration::from_secs(60)));
+        assert_eq!(
+            effective_touch_interval(five, Some(Duration::from_secs(900))),
+            Some(Duration::from_secs(60))
+        );
     }
 }

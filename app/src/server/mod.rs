@@ -53,7 +53,9 @@ struct Inner {
 
 impl fmt::Debug for Sessions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sessions").field("config", &self.inner.config).finish_non_exhaustive()
+        f.debug_struct("Sessions")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -77,7 +79,14 @@ impl Sessions {
     ) -> Result<Self, ConfigError> {
         config.validate()?;
         let store = RegistryStore::new(db.clone(), clock.clone());
-        Ok(Self { inner: Arc::new(Inner { db, config, clock, store }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                db,
+                config,
+                clock,
+                store,
+            }),
+        })
     }
 
     /// Creates or upgrades the registry and trail tables.
@@ -131,7 +140,9 @@ impl Sessions {
         current_hash: Option<&IdHash>,
     ) -> Result<DeviceList, SessionsError> {
         let now = self.now_ms();
-        let rows = db::user_sessions(&self.inner.db, user_id, now).await.map_err(db_error)?;
+        let rows = db::user_sessions(&self.inner.db, user_id, now)
+            .await
+            .map_err(db_error)?;
         let mut devices: Vec<DeviceView> = rows
             .into_iter()
             .map(|row| {
@@ -194,14 +205,14 @@ impl Sessions {
             .into_iter()
             .filter(|row| except.is_none_or(|e| e.as_str() != row.id_hash))
             .collect();
-        let deleted = db::delete_by_hashes(
-            &self.inner.db,
-            rows.iter().map(|r| r.id_hash.clone()).collect(),
-        )
-        .await
-        .map_err(db_error)?;
+        let deleted = db::delete_by_hashes(&self.inner.db, rows.iter().map(|r| r.id_hash.clone()).collect())
+            .await
+            .map_err(db_error)?;
         tracing::info!(count = deleted, "sessions revoked");
-        let events = rows.into_iter().map(|row| self.revoked_event(row, reason)).collect();
+        let events = rows
+            .into_iter()
+            .map(|row| self.revoked_event(row, reason))
+            .collect();
         self.write_events(events).await;
         Ok(deleted)
     }
@@ -231,10 +242,21 @@ pub(crate) fn short(id_hash: &str) -> &str {
 }
 
 fn device_view(row: session::Model, current: bool) -> DeviceView {
-    let location = location_label(row.city.as_deref(), row.region.as_deref(), row.country_name.as_deref());
+    let location = location_label(
+        row.city.as_deref(),
+        row.region.as_deref(),
+        row.country_name.as_deref(),
+    );
     DeviceView {
-        name: row.device_name.clone().unwrap_or_else(|| "Unknown device".to_owned()),
-        device_type: row.device_type.as_deref().map(DeviceType::from_db).unwrap_or_default(),
+        name: row
+            .device_name
+            .clone()
+            .unwrap_or_else(|| "Unknown device".to_owned()),
+        device_type: row
+            .device_type
+            .as_deref()
+            .map(DeviceType::from_db)
+            .unwrap_or_default(),
         handle: row.handle,
         current,
         location,
@@ -248,6 +270,10 @@ fn device_view(row: session::Model, current: bool) -> DeviceView {
 
 /// "Madrid, Spain"; the most specific two parts that are known.
 pub fn location_label(city: Option<&str>, region: Option<&str>, country: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = [city.or(region), country].into_iter().flatten().filter(|s| !s.is_empty()).collect();
+    let parts: Vec<&str> = [city.or(region), country]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -37,11 +37,7 @@ const DEVICE_HEADERS: &[&str] = &[
 
 impl RequestInfo {
     /// Collects the request facts.
-    pub fn from_parts(
-        headers: &HeaderMap,
-        peer: Option<SocketAddr>,
-        config: &SessionsConfig,
-    ) -> Self {
+    pub fn from_parts(headers: &HeaderMap, peer: Option<SocketAddr>, config: &SessionsConfig) -> Self {
         let ip = client_ip(peer.map(|p| p.ip()), headers, &config.trusted_proxies)
             .map(|ip| anonymize(ip, config.ip_mode));
         let user_agent = headers
@@ -49,8 +45,8 @@ impl RequestInfo {
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .map(|ua| cap_chars(ua.trim(), config.max_user_agent_len))
             .filter(|ua| !ua.is_empty());
-        let device_id = cookie_values(headers, &config.device_cookie_full_name())
-            .find_map(|v| config.secret.verify(v));
+        let device_id =
+            cookie_values(headers, &config.device_cookie_full_name()).find_map(|v| config.secret.verify(v));
         let device_headers = DEVICE_HEADERS
             .iter()
             .filter_map(|name| {
@@ -64,10 +60,17 @@ impl RequestInfo {
             .filter(|v| {
                 !v.is_empty()
                     && v.len() <= 64
-                    && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
             })
             .map(str::to_owned);
-        Self { ip, user_agent, device_id, device_headers, request_id }
+        Self {
+            ip,
+            user_agent,
+            device_id,
+            device_headers,
+            request_id,
+        }
     }
 
     /// A device header by lower-case name.
@@ -137,7 +140,9 @@ pub fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
             .filter_map(|element| {
                 element.split(';').find_map(|pair| {
                     let (k, v) = pair.trim().split_once('=')?;
-                    k.trim().eq_ignore_ascii_case("for").then(|| parse_forwarded_node(v.trim()))
+                    k.trim()
+                        .eq_ignore_ascii_case("for")
+                        .then(|| parse_forwarded_node(v.trim()))
                 })
             })
             .collect();
@@ -157,7 +162,10 @@ fn parse_forwarded_node(v: &str) -> Option<IpAddr> {
     // [v6]:port or [v6]
     if let Some(rest) = v.strip_prefix('[') {
         let end = rest.find(']')?;
-        return rest[..end].parse::<Ipv6Addr>().ok().map(|ip| IpAddr::V6(ip).to_canonical());
+        return rest[..end]
+            .parse::<Ipv6Addr>()
+            .ok()
+            .map(|ip| IpAddr::V6(ip).to_canonical());
     }
     parse_node(v)
 }
@@ -181,9 +189,7 @@ pub fn anonymize(ip: IpAddr, mode: IpMode) -> IpAddr {
             let [a, b, c, _] = v4.octets();
             IpAddr::V4(Ipv4Addr::new(a, b, c, 0))
         }
-        (IpMode::Truncated, IpAddr::V6(v6)) => {
-            IpAddr::V6(Ipv6Addr::from(u128::from(v6) & (u128::MAX << 80)))
-        }
+        (IpMode::Truncated, IpAddr::V6(v6)) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & (u128::MAX << 80))),
     }
 }
 
@@ -217,11 +223,20 @@ mod tests {
     fn forwarded_chain_skips_trusted_hops_and_spoofed_prefixes() -> anyhow::Result<()> {
         let trusted = vec!["10.0.0.0/8".parse()?];
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 81.2.69.142, 10.0.0.2")]);
-        assert_eq!(client_ip(Some("10.0.0.1".parse()?), &h, &trusted), Some("81.2.69.142".parse()?));
+        assert_eq!(
+            client_ip(Some("10.0.0.1".parse()?), &h, &trusted),
+            Some("81.2.69.142".parse()?)
+        );
         let h = headers(&[("forwarded", "for=\"[2001:db8::1]:443\";proto=https, for=10.1.1.1")]);
-        assert_eq!(client_ip(Some("10.0.0.1".parse()?), &h, &trusted), Some("2001:db8::1".parse()?));
+        assert_eq!(
+            client_ip(Some("10.0.0.1".parse()?), &h, &trusted),
+            Some("2001:db8::1".parse()?)
+        );
         let h = headers(&[("x-forwarded-for", "garbage")]);
-        assert_eq!(client_ip(Some("10.0.0.1".parse()?), &h, &trusted), Some("10.0.0.1".parse()?));
+        assert_eq!(
+            client_ip(Some("10.0.0.1".parse()?), &h, &trusted),
+            Some("10.0.0.1".parse()?)
+        );
         Ok(())
     }
 
@@ -229,9 +244,15 @@ mod tests {
     fn case27_mapped_ipv6_is_canonicalized_and_truncation_zeroes_bits() -> anyhow::Result<()> {
         let mapped: IpAddr = "::ffff:81.2.69.142".parse()?;
         assert_eq!(anonymize(mapped, IpMode::Full), "81.2.69.142".parse::<IpAddr>()?);
-        assert_eq!(anonymize(mapped, IpMode::Truncated), "81.2.69.0".parse::<IpAddr>()?);
+        assert_eq!(
+            anonymize(mapped, IpMode::Truncated),
+            "81.2.69.0".parse::<IpAddr>()?
+        );
         let v6: IpAddr = "2001:db8:1234:5678:9abc:def0:1234:5678".parse()?;
-        assert_eq!(anonymize(v6, IpMode::Truncated), "2001:db8:1234::".parse::<IpAddr>()?);
+        assert_eq!(
+            anonymize(v6, IpMode::Truncated),
+            "2001:db8:1234::".parse::<IpAddr>()?
+        );
         Ok(())
     }
 

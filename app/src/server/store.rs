@@ -158,7 +158,10 @@ impl SessionStore for RegistryStore {
                 last_seen_at: Set(now),
                 authenticated_at: Set(init.authenticated_at),
             };
-            match session::Entity::insert(row).exec_without_returning(&self.db).await {
+            match session::Entity::insert(row)
+                .exec_without_returning(&self.db)
+                .await
+            {
                 Ok(_) => {
                     let meta = RowMeta {
                         user_id: init.user_id,
@@ -225,7 +228,11 @@ impl SessionStore for RegistryStore {
         );
         let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(i128::from(row.expires_at) * 1_000_000)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *session_id, data, expiry_date }))
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {

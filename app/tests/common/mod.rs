@@ -44,7 +44,11 @@ fn unique_name() -> String {
 /// A private in-memory SQLite database.
 pub async fn sqlite() -> Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(format!("sqlite:file:{}?mode=memory&cache=shared", unique_name()));
-    opts.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None).sqlx_logging(false);
+    opts.max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .sqlx_logging(false);
     Ok(Database::connect(opts).await?)
 }
 
@@ -57,8 +61,12 @@ async fn fresh_on_server(env: &str) -> Result<Option<DatabaseConnection>> {
     let name = unique_name();
     let mut admin_opts = ConnectOptions::new(admin_url.clone());
     admin_opts.sqlx_logging(false).max_connections(1);
-    let admin = Database::connect(admin_opts).await.with_context(|| format!("connecting to {env}"))?;
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+    let admin = Database::connect(admin_opts)
+        .await
+        .with_context(|| format!("connecting to {env}"))?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
     admin.close().await?;
     let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
     let mut opts = ConnectOptions::new(format!("{base}/{name}"));
@@ -113,7 +121,8 @@ macro_rules! backend_tests {
 }
 
 pub const MAC_CHROME: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36";
-pub const WIN_FIREFOX: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0";
+pub const WIN_FIREFOX: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0";
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret-test-secret";
 
 /// A host app around the library, the way a real host wires it.
@@ -124,7 +133,11 @@ pub struct TestApp {
 }
 
 fn err(e: SessionsError) -> axum::response::Response {
-    (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.code()).into_response()
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        e.code(),
+    )
+        .into_response()
 }
 
 impl TestApp {
@@ -132,7 +145,10 @@ impl TestApp {
         Self::with_config(db, |_| {}).await
     }
 
-    pub async fn with_config(db: DatabaseConnection, tweak: impl FnOnce(&mut SessionsConfig)) -> Result<Self> {
+    pub async fn with_config(
+        db: DatabaseConnection,
+        tweak: impl FnOnce(&mut SessionsConfig),
+    ) -> Result<Self> {
         let mut config = SessionsConfig::new(CookieKey::new(SECRET.to_vec()));
         tweak(&mut config);
         let clock = ManualClock::default();
@@ -142,7 +158,13 @@ impl TestApp {
             .route(
                 "/login/{user}",
                 post(|current: CurrentSession, Path(user): Path<String>| async move {
-                    match current.login(&user, Login::new(AuthMethod::Password).identity(format!("{user}@example.com"))).await {
+                    match current
+                        .login(
+                            &user,
+                            Login::new(AuthMethod::Password).identity(format!("{user}@example.com")),
+                        )
+                        .await
+                    {
                         Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
                         Err(e) => err(e),
                     }
@@ -164,7 +186,12 @@ impl TestApp {
             .route(
                 "/cart",
                 post(|current: CurrentSession| async move {
-                    current.session().insert("cart", 3).await.map(|()| StatusCode::NO_CONTENT).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                    current
+                        .session()
+                        .insert("cart", 3)
+                        .await
+                        .map(|()| StatusCode::NO_CONTENT)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
                 })
                 .get(|current: CurrentSession| async move {
                     let cart: Option<i32> = current.session().get("cart").await.ok().flatten();
@@ -199,11 +226,20 @@ impl TestApp {
                 }),
             )
             .layer(sessions.layer());
-        Ok(Self { router, sessions, clock })
+        Ok(Self {
+            router,
+            sessions,
+            clock,
+        })
     }
 
     pub fn device(&self, user_agent: &str) -> Device {
-        Device { app: self.router.clone(), user_agent: user_agent.to_owned(), jar: BTreeMap::new(), ip: "203.0.113.7".parse().unwrap() }
+        Device {
+            app: self.router.clone(),
+            user_agent: user_agent.to_owned(),
+            jar: BTreeMap::new(),
+            ip: "203.0.113.7".parse().unwrap(),
+        }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -227,14 +263,23 @@ pub struct Reply {
 
 impl Reply {
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(str::to_owned)).collect()
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
     }
 }
 
 impl Device {
     /// A browser talking to any router.
     pub fn new(app: Router, user_agent: &str) -> Self {
-        Self { app, user_agent: user_agent.to_owned(), jar: BTreeMap::new(), ip: "203.0.113.7".parse().unwrap() }
+        Self {
+            app,
+            user_agent: user_agent.to_owned(),
+            jar: BTreeMap::new(),
+            ip: "203.0.113.7".parse().unwrap(),
+        }
     }
 
     /// Sends a form POST the way a browser without JavaScript does.
@@ -249,11 +294,17 @@ impl Device {
             .header("origin", origin)
             .header("referer", referer);
         if !self.jar.is_empty() {
-            let cookie = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let cookie = self
+                .jar
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             req = req.header("cookie", cookie);
         }
         let mut req = req.body(Body::from(body.to_owned()))?;
-        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
         self.finish(req).await
     }
 
@@ -272,14 +323,20 @@ impl Device {
             .header("host", "app.test")
             .header("user-agent", &self.user_agent);
         if !self.jar.is_empty() {
-            let cookie = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let cookie = self
+                .jar
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             req = req.header("cookie", cookie);
         }
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
         let mut req = req.body(Body::empty())?;
-        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
         self.finish(req).await
     }
 
@@ -288,7 +345,11 @@ impl Device {
         let status = res.status();
         let headers = res.headers().clone();
         let body = String::from_utf8(res.into_body().collect().await?.to_bytes().to_vec())?;
-        for cookie in headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()) {
+        for cookie in headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+        {
             let first = cookie.split(';').next().unwrap_or_default();
             if let Some((name, value)) = first.split_once('=') {
                 if cookie.contains("Max-Age=0") {
@@ -298,12 +359,21 @@ impl Device {
                 }
             }
         }
-        Ok(Reply { status, headers, body })
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
     }
 
     pub async fn login(&mut self, user: &str) -> Result<String> {
         let reply = self.send("POST", &format!("/login/{user}")).await?;
-        anyhow::ensure!(reply.status == StatusCode::OK, "login failed: {} {}", reply.status, reply.body);
+        anyhow::ensure!(
+            reply.status == StatusCode::OK,
+            "login failed: {} {}",
+            reply.status,
+            reply.body
+        );
         Ok(reply.body)
     }
 
@@ -313,7 +383,12 @@ impl Device {
 
     pub async fn devices(&mut self) -> Result<leptos_sessions::types::DeviceList> {
         let reply = self.send("GET", "/devices").await?;
-        anyhow::ensure!(reply.status == StatusCode::OK, "devices failed: {} {}", reply.status, reply.body);
+        anyhow::ensure!(
+            reply.status == StatusCode::OK,
+            "devices failed: {} {}",
+            reply.status,
+            reply.body
+        );
         Ok(serde_json::from_str(&reply.body)?)
     }
 }

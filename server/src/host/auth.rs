@@ -1,12 +1,12 @@
 //! The demo's sign-in and sign-out: the host's own credential check, then the
 //! library's `login` / `logout` seams.
 
+use axum::http::StatusCode;
 use axum::{
     Form,
     extract::State,
     response::{IntoResponse, Redirect, Response},
 };
-use axum::http::StatusCode;
 use leptos_sessions::server::{CurrentSession, Login, Sessions};
 use serde::Deserialize;
 
@@ -21,7 +21,9 @@ pub struct SignInForm {
 
 impl std::fmt::Debug for SignInForm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignInForm").field("email", &self.email).finish_non_exhaustive()
+        f.debug_struct("SignInForm")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
     }
 }
 
@@ -35,14 +37,23 @@ pub async fn sign_in(
         Ok(user) => user,
         Err(err) => {
             tracing::error!(error = %err, "user lookup failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "Sign-in is temporarily unavailable.").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sign-in is temporarily unavailable.",
+            )
+                .into_response();
         }
     };
     let Some(user) = user else {
-        current.record_failed_login(&form.email, "invalid_credentials").await;
+        current
+            .record_failed_login(&form.email, "invalid_credentials")
+            .await;
         return Redirect::to("/sign-in?error=invalid").into_response();
     };
-    match current.login(&user.id, Login::password().identity(&form.email)).await {
+    match current
+        .login(&user.id, Login::password().identity(&form.email))
+        .await
+    {
         Ok(_) => Redirect::to("/settings").into_response(),
         Err(err) => (StatusCode::SERVICE_UNAVAILABLE, err.to_string()).into_response(),
     }

@@ -66,7 +66,9 @@ impl DemoConfig {
 /// # Errors
 /// When the database cannot be reached.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    if let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p))
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p))
         && let Some(dir) = Path::new(path).parent()
         && !dir.as_os_str().is_empty()
     {
@@ -119,14 +121,20 @@ pub async fn sessions(db: DatabaseConnection, config: &DemoConfig) -> anyhow::Re
     let mut cfg = SessionsConfig::new(load_secret(config)?);
     cfg.dev_insecure_cookies = config.dev_insecure_cookies;
     let sessions = Sessions::new(db, cfg).context("invalid leptos-sessions configuration")?;
-    sessions.migrate().await.context("running leptos-sessions migrations")?;
+    sessions
+        .migrate()
+        .await
+        .context("running leptos-sessions migrations")?;
     Ok(sessions)
 }
 
 /// The demo's router: its own auth routes, the Leptos app, and the library's
 /// layer around all of it.
 pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
-    let state = AppState { leptos_options: leptos_options.clone(), sessions: sessions.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        sessions: sessions.clone(),
+    };
     let routes = generate_route_list(App);
     Router::new()
         .route("/", get(|| async { Redirect::to("/settings") }))

@@ -4,7 +4,7 @@ use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryFilter, ColumnTrait, ActiveValue::Set};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 /// The `demo_users` entity.
 pub mod entity {
@@ -110,9 +110,14 @@ pub async fn verify<C: ConnectionTrait>(db: &C, email: &str, password: &str) -> 
         .one(db)
         .await?;
     let ok = tokio::task::block_in_place(|| {
-        let hash = user.as_ref().map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
-        PasswordHash::new(hash)
-            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        let hash = user
+            .as_ref()
+            .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
+        PasswordHash::new(hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     });
     Ok(user.filter(|_| ok))
 }
