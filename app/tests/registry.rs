@@ -28,6 +28,9 @@ backend_tests!(
     case18_current_session_cannot_be_revoked_from_list,
     case19_sign_out_everywhere_else_returns_count,
     case24_cross_site_post_is_forbidden,
+    case03_malformed_cookies_are_anonymous_never_500,
+    case07_second_user_in_same_browser_gets_fresh_empty_session,
+    case23_revoke_is_idempotent,
 );
 
 async fn rows(db: &DatabaseConnection) -> Result<Vec<session::Model>> {
@@ -270,5 +273,58 @@ async fn case24_cross_site_post_is_forbidden(db: DatabaseConnection) -> Result<(
         )
         .await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    Ok(())
+}
+
+async fn case03_malformed_cookies_are_anonymous_never_500(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut real = app.device(MAC_CHROME);
+    real.login("ada").await?;
+    let good = real.session_cookie().cloned().expect("cookie");
+    let five_kb = "A".repeat(5 * 1024);
+    for bad in ["%%%", "not base64!", "AAAA", &five_kb, "\"\"", "ÿÿÿ"] {
+        let mut d = app.device(MAC_CHROME);
+        d.jar.insert("__Host-session".into(), bad.to_owned());
+        let reply = d.send("GET", "/me").await?;
+        assert_eq!(reply.status, StatusCode::OK, "{bad}");
+        assert_eq!(reply.body, "", "{bad}");
+    }
+    // Duplicate cookie names: never a 500, never someone else's session by accident.
+    let mut dup = app.device(MAC_CHROME);
+    let reply = dup
+        .send_with("GET", "/me", &[("cookie", &format!("__Host-session=garbage; __Host-session={good}"))])
+        .await?;
+    assert_ne!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    // The real session is unaffected by all of that.
+    assert_eq!(real.whoami().await?, "ada");
+    Ok(())
+}
+
+async fn case07_second_user_in_same_browser_gets_fresh_empty_session(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    d.send("POST", "/cart").await?;
+    assert_eq!(d.send("GET", "/cart").await?.body, "3");
+    let ada_cookie = d.session_cookie().cloned().expect("cookie");
+    d.login("grace").await?;
+    assert_eq!(d.whoami().await?, "grace");
+    assert_ne!(d.session_cookie(), Some(&ada_cookie), "re-authentication rotates the id");
+    assert_eq!(d.send("GET", "/cart").await?.body, "", "grace must not see ada's data");
+    Ok(())
+}
+
+async fn case23_revoke_is_idempotent(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    let mut b = app.device(WIN_FIREFOX);
+    a.login("ada").await?;
+    let handle = b.login("ada").await?;
+    assert_eq!(a.send("POST", &format!("/revoke/{handle}")).await?.status, StatusCode::NO_CONTENT);
+    // A second revoke changes nothing and says so the same way as any unknown handle.
+    let again = a.send("POST", &format!("/revoke/{handle}")).await?;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert_eq!(a.whoami().await?, "ada");
+    assert_eq!(a.devices().await?.devices.len(), 1);
     Ok(())
 }
