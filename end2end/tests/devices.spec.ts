@@ -19,6 +19,14 @@ async function twoDevicesJourney(browser: Browser, javaScriptEnabled: boolean, e
   const b = await browser.newContext({ userAgent: WIN_FIREFOX, javaScriptEnabled });
   const pageA = await a.newPage();
   const pageB = await b.newPage();
+  // Hydration problems surface as page errors or console errors: fail on any.
+  const problems: string[] = [];
+  for (const page of [pageA, pageB]) {
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    });
+  }
 
   await signIn(pageA, email, password);
   await signIn(pageB, email, password);
@@ -31,6 +39,10 @@ async function twoDevicesJourney(browser: Browser, javaScriptEnabled: boolean, e
   await expect(rows.nth(1)).toContainText("Firefox 139 on Windows");
   await expect(rows.nth(1)).not.toContainText("This device");
   await expect(pageA.getByRole("button", { name: "Sign out of all other sessions" })).toBeVisible();
+  if (javaScriptEnabled) {
+    // Hydrated: the revoke happens in place, without a page load.
+    await pageA.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
+  }
   await pageA.screenshot({ path: `test-results/screenshots/${shot}`, fullPage: true });
 
   // The current device has no "Log out" button; the other one does.
@@ -38,6 +50,10 @@ async function twoDevicesJourney(browser: Browser, javaScriptEnabled: boolean, e
   await rows.nth(1).getByRole("button", { name: /Log out/ }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.nth(0)).toContainText("This device");
+  if (javaScriptEnabled) {
+    await expect(pageA.getByRole("status")).toContainText("The device was logged out.");
+    expect(await pageA.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);
+  }
 
   // B is out on its very next request.
   await pageB.goto("/settings");
@@ -47,6 +63,7 @@ async function twoDevicesJourney(browser: Browser, javaScriptEnabled: boolean, e
   await pageA.reload();
   await expect(pageA.locator(".sessions-device")).toHaveCount(1);
 
+  expect(problems).toEqual([]);
   await a.close();
   await b.close();
 }
