@@ -144,3 +144,79 @@ pub async fn has_matching_device<C: ConnectionTrait>(
         .await?;
     Ok(count > 0)
 }
+
+/// Signed-in rows past an idle or absolute timeout.
+pub async fn timed_out<C: ConnectionTrait>(
+    db: &C,
+    idle_before: Option<i64>,
+    authenticated_before: Option<i64>,
+) -> Result<Vec<session::Model>, DbErr> {
+    let mut any = Condition::any();
+    if let Some(t) = idle_before {
+        any = any.add(session::Column::LastSeenAt.lt(t));
+    }
+    if let Some(t) = authenticated_before {
+        any = any.add(session::Column::AuthenticatedAt.lt(t));
+    }
+    session::Entity::find()
+        .filter(session::Column::UserId.is_not_null())
+        .filter(any)
+        .all(db)
+        .await
+}
+
+/// Deletes rows whose tower-sessions expiry has passed.
+pub async fn delete_expired<C: ConnectionTrait>(db: &C, now: i64) -> Result<u64, DbErr> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Users with more than `cap` sessions.
+pub async fn users_over_cap<C: ConnectionTrait>(db: &C, cap: u64) -> Result<Vec<String>, DbErr> {
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+    let rows: Vec<(Option<String>, i64)> = session::Entity::find()
+        .select_only()
+        .column(session::Column::UserId)
+        .column_as(session::Column::IdHash.count(), "n")
+        .filter(session::Column::UserId.is_not_null())
+        .group_by(session::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter(|(_, n)| *n > cap).filter_map(|(u, _)| u).collect())
+}
+
+/// Deletes trail rows that occurred before `before`.
+pub async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64, DbErr> {
+    Ok(event::Entity::delete_many()
+        .filter(event::Column::OccurredAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// GDPR erasure: the user's rows and trail; failed attempts with their
+/// identities keep the row (IP counts) but lose the identity.
+pub async fn forget<C: ConnectionTrait>(db: &C, user_id: &str, identities: Vec<String>) -> Result<(u64, u64), DbErr> {
+    let sessions = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let events = event::Entity::delete_many()
+        .filter(event::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if !identities.is_empty() {
+        event::Entity::update_many()
+            .col_expr(event::Column::Identity, Expr::value(Option::<String>::None))
+            .filter(event::Column::Identity.is_in(identities))
+            .exec(db)
+            .await?;
+    }
+    Ok((sessions, events))
+}

@@ -217,6 +217,103 @@ impl Sessions {
         Ok(deleted)
     }
 
+    /// Ends every session of `user_id` (the account-takeover hammer; also what
+    /// a host calls when it disables or deletes an account). Returns how many.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be reached.
+    pub async fn revoke_all(&self, user_id: &str, reason: RevokeReason) -> Result<u64, SessionsError> {
+        self.revoke_all_except(user_id, None, reason).await
+    }
+
+    /// The host changed `user_id`'s password: ends every other session of that
+    /// user (ASVS 3.3.3), keeping `current` — the session that changed it —
+    /// when given. A no-op when `revoke_on_password_change` is off.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be reached.
+    pub async fn password_changed(
+        &self,
+        user_id: &str,
+        current: Option<&CurrentSession>,
+    ) -> Result<u64, SessionsError> {
+        if !self.inner.config.revoke_on_password_change {
+            return Ok(0);
+        }
+        let keep = current
+            .filter(|c| c.user_id().as_deref() == Some(user_id))
+            .and_then(CurrentSession::id_hash);
+        self.revoke_all_except(user_id, keep.as_ref(), RevokeReason::PasswordChange).await
+    }
+
+    /// Erases a user (GDPR): their registry rows, their trail, and the
+    /// identities of failed attempts made with any of `identities`
+    /// (blanked, so brute-force counts per IP survive). Returns
+    /// `(sessions, events)` removed.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be reached.
+    #[tracing::instrument(skip_all, fields(user.id = %user_id))]
+    pub async fn forget(&self, user_id: &str, identities: &[&str]) -> Result<(u64, u64), SessionsError> {
+        let normalized: Vec<String> = identities.iter().map(|i| normalize_identity(i)).collect();
+        db::forget(&self.inner.db, user_id, normalized).await.map_err(db_error)
+    }
+
+    /// One sweep: deletes expired sessions (with `expired` events for those
+    /// that hit an idle or absolute timeout), evicts per-user overflow beyond
+    /// the cap, and purges trail rows older than the retention. Schedule it
+    /// (e.g. hourly or daily); it is safe to run concurrently with traffic.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be reached.
+    #[tracing::instrument(skip_all)]
+    pub async fn sweep(&self) -> Result<SweepReport, SessionsError> {
+        let config = &self.inner.config;
+        let db = &self.inner.db;
+        let now = self.now_ms();
+        let mut report = SweepReport::default();
+
+        // Opt-in timeouts first, so they are recorded as `expired` events.
+        let idle_before = config.idle_timeout.map(|d| now - clock::duration_ms(d));
+        let auth_before = config.max_session_lifetime.map(|d| now - clock::duration_ms(d));
+        if idle_before.is_some() || auth_before.is_some() {
+            let rows = db::timed_out(db, idle_before, auth_before).await.map_err(db_error)?;
+            let hashes = rows.iter().map(|r| r.id_hash.clone()).collect();
+            report.expired_sessions += db::delete_by_hashes(db, hashes).await.map_err(db_error)?;
+            let events = rows
+                .into_iter()
+                .map(|row| {
+                    let idle = idle_before.is_some_and(|t| row.last_seen_at < t);
+                    let mut event = NewEvent::new(EventKind::Expired, now);
+                    event.reason = Some(if idle { "idle_timeout" } else { "max_lifetime" }.to_owned());
+                    event.user_id = row.user_id.clone();
+                    event.session_handle = Some(row.handle.clone());
+                    event.source = Some(row);
+                    event
+                })
+                .collect();
+            self.write_events(events).await;
+        }
+        report.expired_sessions += db::delete_expired(db, now).await.map_err(db_error)?;
+
+        if let Some(cap) = config.max_sessions_per_user {
+            for user_id in db::users_over_cap(db, u64::from(cap)).await.map_err(db_error)? {
+                let over = db::rows_over_cap(db, &user_id, u64::from(cap)).await.map_err(db_error)?;
+                let hashes = over.iter().map(|r| r.id_hash.clone()).collect();
+                report.pruned_sessions += db::delete_by_hashes(db, hashes).await.map_err(db_error)?;
+                let events = over.into_iter().map(|row| self.revoked_event(row, RevokeReason::Pruned)).collect();
+                self.write_events(events).await;
+            }
+        }
+
+        if let Some(retention) = config.events_retention {
+            let before = now - clock::duration_ms(retention);
+            report.purged_events = db::purge_events(db, before).await.map_err(db_error)?;
+        }
+        tracing::info!(?report, "sweep done");
+        Ok(report)
+    }
+
     pub(crate) fn revoked_event(&self, row: session::Model, reason: RevokeReason) -> NewEvent {
         let mut event = NewEvent::new(EventKind::Revoked, self.now_ms());
         event.reason = Some(reason.as_str().to_owned());
@@ -225,6 +322,17 @@ impl Sessions {
         event.source = Some(row);
         event
     }
+}
+
+/// What one [`Sessions::sweep`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Sessions past their expiry or an opt-in timeout.
+    pub expired_sessions: u64,
+    /// Sessions evicted beyond the per-user cap.
+    pub pruned_sessions: u64,
+    /// Trail rows older than the retention.
+    pub purged_events: u64,
 }
 
 /// Maps a database error to the caller-facing error, logging its cause once.

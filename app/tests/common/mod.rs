@@ -180,6 +180,13 @@ impl TestApp {
                 }),
             )
             .route(
+                "/fail/{identity}",
+                post(|current: CurrentSession, Path(identity): Path<String>| async move {
+                    current.record_failed_login(&identity, "invalid_password").await;
+                    StatusCode::NO_CONTENT
+                }),
+            )
+            .route(
                 "/me",
                 get(|current: CurrentSession| async move { current.user_id().unwrap_or_default() }),
             )

@@ -1,0 +1,198 @@
+//! Timeouts, sweep, retention, password change and erasure, on every backend.
+//! Time is injected ([`ManualClock`]); nothing sleeps.
+
+mod common;
+
+use std::time::Duration;
+
+use anyhow::Result;
+use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
+use leptos_sessions::server::{RevokeReason, TimeoutPreset};
+use leptos_sessions_entity::{event, session};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+
+backend_tests!(
+    case10_idle_timeout_ends_session_with_expired_event,
+    case11_absolute_lifetime_ends_an_active_session,
+    case12_expired_session_is_not_revived_by_sign_in_page_visit,
+    case13_server_clock_decides,
+    case14_sweep_leaves_exactly_the_valid_session,
+    case21_password_change_ends_every_other_session,
+    case22_disabled_user_sessions_fail_next_request,
+    case29_retention_purges_to_the_day,
+    forget_erases_rows_trail_and_identities,
+    failed_login_records_identity_never_account,
+);
+
+const MIN: Duration = Duration::from_secs(60);
+
+async fn events(db: &DatabaseConnection, kind: &str) -> Result<Vec<event::Model>> {
+    Ok(event::Entity::find().filter(event::Column::Kind.eq(kind)).all(db).await?)
+}
+
+async fn case10_idle_timeout_ends_session_with_expired_event(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.idle_timeout = Some(15 * MIN)).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    app.clock.advance(15 * MIN - Duration::from_secs(1));
+    assert_eq!(d.whoami().await?, "ada", "valid at idle - 1 s");
+    // That request was activity: the idle timer restarts from it.
+    app.clock.advance(15 * MIN + Duration::from_secs(1));
+    assert_eq!(d.whoami().await?, "", "ended at idle + 1 s");
+    let expired = events(app.db(), "expired").await?;
+    assert_eq!(expired.len(), 1);
+    assert_eq!(expired[0].reason.as_deref(), Some("idle_timeout"));
+    assert_eq!(expired[0].user_id.as_deref(), Some("ada"));
+    assert_eq!(session::Entity::find().count(app.db()).await?, 0);
+    Ok(())
+}
+
+async fn case11_absolute_lifetime_ends_an_active_session(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| *c = c.clone().with_timeout_preset(TimeoutPreset::NistAal2)).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    // Active every minute for 24 hours: never idle, still ends.
+    let mut ended_at = None;
+    for minute in 1..=(25 * 60) {
+        app.clock.advance(MIN);
+        if d.whoami().await?.is_empty() {
+            ended_at = Some(minute);
+            break;
+        }
+    }
+    assert_eq!(ended_at, Some(24 * 60 + 1));
+    let expired = events(app.db(), "expired").await?;
+    assert_eq!(expired[0].reason.as_deref(), Some("max_lifetime"));
+    Ok(())
+}
+
+async fn case12_expired_session_is_not_revived_by_sign_in_page_visit(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.idle_timeout = Some(15 * MIN)).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    let old = d.session_cookie().cloned().expect("cookie");
+    app.clock.advance(16 * MIN);
+    assert_eq!(d.whoami().await?, "");
+    // Any later request with the old cookie, writing data or not, stays anonymous.
+    let mut replay = app.device(MAC_CHROME);
+    replay.jar.insert("__Host-session".into(), old);
+    replay.send("POST", "/cart").await?;
+    assert_eq!(replay.whoami().await?, "");
+    assert_eq!(
+        session::Entity::find().filter(session::Column::UserId.is_not_null()).count(app.db()).await?,
+        0
+    );
+    Ok(())
+}
+
+async fn case13_server_clock_decides(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    let now = leptos_sessions::server::Clock::now_ms(&app.clock);
+    d.send_with("POST", "/login/ada", &[("date", "Thu, 01 Jan 2099 00:00:00 GMT"), ("x-timestamp", "0")])
+        .await?;
+    let row = session::Entity::find().one(app.db()).await?.expect("row");
+    assert_eq!(row.created_at, now);
+    assert_eq!(row.last_seen_at, now);
+    assert_eq!(row.authenticated_at, Some(now));
+    Ok(())
+}
+
+async fn case14_sweep_leaves_exactly_the_valid_session(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.idle_timeout = Some(60 * MIN)).await?;
+    let mut stale = app.device(MAC_CHROME);
+    stale.login("ada").await?;
+    app.clock.advance(61 * MIN);
+    let mut fresh = app.device(WIN_FIREFOX);
+    fresh.login("ada").await?;
+    let report = app.sessions.sweep().await?;
+    assert_eq!(report.expired_sessions, 1);
+    assert_eq!(session::Entity::find().count(app.db()).await?, 1);
+    assert_eq!(fresh.whoami().await?, "ada");
+    assert_eq!(stale.whoami().await?, "");
+    Ok(())
+}
+
+async fn case21_password_change_ends_every_other_session(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    let mut b = app.device(WIN_FIREFOX);
+    let mut grace = app.device(WIN_FIREFOX);
+    a.login("ada").await?;
+    b.login("ada").await?;
+    grace.login("grace").await?;
+    // Without a current session (e.g. a reset link), all of ada's sessions end.
+    let ended = app.sessions.password_changed("ada", None).await?;
+    assert_eq!(ended, 2);
+    assert_eq!(a.whoami().await?, "");
+    assert_eq!(b.whoami().await?, "");
+    assert_eq!(grace.whoami().await?, "grace");
+    let revoked = events(app.db(), "revoked").await?;
+    assert!(revoked.iter().all(|e| e.reason.as_deref() == Some("password_change")));
+    Ok(())
+}
+
+async fn case22_disabled_user_sessions_fail_next_request(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    let mut b = app.device(WIN_FIREFOX);
+    a.login("ada").await?;
+    b.login("ada").await?;
+    assert_eq!(app.sessions.revoke_all("ada", RevokeReason::AdminRevoked).await?, 2);
+    assert_eq!(a.whoami().await?, "");
+    assert_eq!(b.whoami().await?, "");
+    assert_eq!(events(app.db(), "revoked").await?.len(), 2);
+    Ok(())
+}
+
+async fn case29_retention_purges_to_the_day(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.events_retention = Some(Duration::from_secs(30 * 86_400))).await?;
+    const DAY: Duration = Duration::from_secs(86_400);
+    let mut old = app.device(MAC_CHROME);
+    old.login("old").await?; // event at t0
+    app.clock.advance(2 * DAY);
+    let mut young = app.device(MAC_CHROME);
+    young.login("young").await?; // event at t0 + 2 days
+    // t0 + 31 days: "old" is at limit + 1 day, "young" at limit - 1 day.
+    app.clock.advance(29 * DAY);
+    let report = app.sessions.sweep().await?;
+    assert_eq!(report.purged_events, 1);
+    let left = events(app.db(), "login").await?;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].user_id.as_deref(), Some("young"));
+    Ok(())
+}
+
+async fn forget_erases_rows_trail_and_identities(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    a.login("ada").await?;
+    let mut g = app.device(MAC_CHROME);
+    g.login("grace").await?;
+    // A failed attempt typed with ada's identity.
+    a.send("POST", "/fail/ada@example.com").await?;
+    let (sessions, events_removed) = app.sessions.forget("ada", &["ADA@example.com "]).await?;
+    assert_eq!(sessions, 1);
+    assert!(events_removed >= 1);
+    assert_eq!(a.whoami().await?, "");
+    assert_eq!(g.whoami().await?, "grace");
+    let all = event::Entity::find().all(app.db()).await?;
+    assert!(all.iter().all(|e| e.user_id.as_deref() != Some("ada")));
+    assert!(all.iter().all(|e| e.identity.as_deref() != Some("ada@example.com")));
+    Ok(())
+}
+
+async fn failed_login_records_identity_never_account(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    a.login("ada").await?; // the account exists
+    let mut x = app.device(WIN_FIREFOX);
+    x.send("POST", "/fail/%20Ada@Example.COM%20").await?;
+    let failed = events(app.db(), "failed_login").await?;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].identity.as_deref(), Some("ada@example.com"));
+    assert_eq!(failed[0].user_id, None, "never linked to an account");
+    assert_eq!(failed[0].reason.as_deref(), Some("invalid_password"));
+    assert_eq!(failed[0].device_name.as_deref(), Some("Firefox 139 on Windows"));
+    Ok(())
+}
