@@ -9,7 +9,7 @@ use anyhow::Result;
 use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
 use leptos_sessions::server::{RevokeReason, TimeoutPreset};
 use leptos_sessions_entity::{event, session};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 backend_tests!(
     case10_idle_timeout_ends_session_with_expired_event,
@@ -22,6 +22,8 @@ backend_tests!(
     case29_retention_purges_to_the_day,
     forget_erases_rows_trail_and_identities,
     failed_login_records_identity_never_account,
+    case32_store_outage_answers_503_keeps_cookie_and_recovers,
+    trail_outage_never_breaks_login_or_logout,
 );
 
 const MIN: Duration = Duration::from_secs(60);
@@ -194,5 +196,49 @@ async fn failed_login_records_identity_never_account(db: DatabaseConnection) -> 
     assert_eq!(failed[0].user_id, None, "never linked to an account");
     assert_eq!(failed[0].reason.as_deref(), Some("invalid_password"));
     assert_eq!(failed[0].device_name.as_deref(), Some("Firefox 139 on Windows"));
+    Ok(())
+}
+
+async fn rename(db: &DatabaseConnection, from: &str, to: &str) -> Result<()> {
+    db.execute_unprepared(&format!("ALTER TABLE {from} RENAME TO {to}")).await?;
+    Ok(())
+}
+
+async fn case32_store_outage_answers_503_keeps_cookie_and_recovers(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut live = app.device(MAC_CHROME);
+    let mut revoked = app.device(WIN_FIREFOX);
+    live.login("ada").await?;
+    let handle = revoked.login("ada").await?;
+    let reply = live.send("POST", &format!("/revoke/{handle}")).await?;
+    assert_eq!(reply.status, axum::http::StatusCode::NO_CONTENT);
+
+    // The registry becomes unreachable (here: a table missing mid-deploy).
+    rename(app.db(), "leptos_sessions", "leptos_sessions_away").await?;
+    let cookie = live.session_cookie().cloned();
+    let reply = live.send("GET", "/me").await?;
+    assert_eq!(reply.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    assert!(reply.headers.get("retry-after").is_some());
+    assert!(reply.set_cookies().iter().all(|c| !c.starts_with("__Host-session=")), "cookie kept");
+    assert_eq!(live.session_cookie().cloned(), cookie);
+
+    // It comes back: live sessions are live, revoked ones stay revoked.
+    rename(app.db(), "leptos_sessions_away", "leptos_sessions").await?;
+    assert_eq!(live.whoami().await?, "ada");
+    assert_eq!(revoked.whoami().await?, "");
+    Ok(())
+}
+
+async fn trail_outage_never_breaks_login_or_logout(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    rename(app.db(), "leptos_session_events", "leptos_session_events_away").await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    assert_eq!(d.whoami().await?, "ada");
+    d.send("POST", "/fail/someone@example.com").await?;
+    let reply = d.send("POST", "/logout").await?;
+    assert_eq!(reply.status, axum::http::StatusCode::NO_CONTENT);
+    assert_eq!(d.whoami().await?, "");
+    rename(app.db(), "leptos_session_events_away", "leptos_session_events").await?;
     Ok(())
 }
