@@ -16,8 +16,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the demo (the default).
+    /// Serve the demo (the default). Also sweeps hourly in the background.
     Serve,
+    /// Run one retention/expiry sweep and print what it removed.
+    Sweep,
 }
 
 #[tokio::main]
@@ -29,6 +31,16 @@ async fn main() -> anyhow::Result<()> {
     let config = DemoConfig::from_env();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
+        Command::Sweep => {
+            let db = host::connect(&config.database_url).await?;
+            let sessions = host::sessions(db, &config).await?;
+            let report = sessions.sweep().await?;
+            println!(
+                "expired sessions: {}, pruned sessions: {}, purged events: {}",
+                report.expired_sessions, report.pruned_sessions, report.purged_events
+            );
+            Ok(())
+        }
     }
 }
 
@@ -39,6 +51,18 @@ async fn serve(config: DemoConfig) -> anyhow::Result<()> {
     if config.seed {
         users::seed(&db).await.context("seeding demo users")?;
     }
+    tokio::spawn({
+        let sessions = sessions.clone();
+        async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(err) = sessions.sweep().await {
+                    tracing::warn!(error = %err, "sweep failed; will retry");
+                }
+            }
+        }
+    });
     let options = host::leptos_options();
     let addr = options.site_addr;
     let app = host::router(options, sessions);
