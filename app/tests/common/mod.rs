@@ -291,28 +291,13 @@ impl Device {
 
     /// Sends a form POST the way a browser without JavaScript does.
     pub async fn post_form(&mut self, path: &str, body: &str, origin: &str, referer: &str) -> Result<Reply> {
-        let mut req = Request::builder()
-            .method("POST")
-            .uri(path)
-            .header("host", "app.test")
-            .header("user-agent", &self.user_agent)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "text/html,application/xhtml+xml")
-            .header("origin", origin)
-            .header("referer", referer);
-        if !self.jar.is_empty() {
-            let cookie = self
-                .jar
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req = req.header("cookie", cookie);
-        }
-        let mut req = req.body(Body::from(body.to_owned()))?;
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
-        self.finish(req).await
+        let headers = [
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("accept", "text/html,application/xhtml+xml"),
+            ("origin", origin),
+            ("referer", referer),
+        ];
+        self.request("POST", path, &headers, Body::from(body.to_owned())).await
     }
 
     pub fn session_cookie(&self) -> Option<&String> {
@@ -324,26 +309,24 @@ impl Device {
     }
 
     pub async fn send_with(&mut self, method: &str, path: &str, extra: &[(&str, &str)]) -> Result<Reply> {
+        self.request(method, path, extra, Body::empty()).await
+    }
+
+    async fn request(&mut self, method: &str, path: &str, extra: &[(&str, &str)], body: Body) -> Result<Reply> {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
             .header("host", "app.test")
             .header("user-agent", &self.user_agent);
         if !self.jar.is_empty() {
-            let cookie = self
-                .jar
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let cookie = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
             req = req.header("cookie", cookie);
         }
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
-        let mut req = req.body(Body::empty())?;
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        let mut req = req.body(body)?;
+        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
         self.finish(req).await
     }
 
