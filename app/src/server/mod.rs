@@ -336,12 +336,11 @@ pub struct SweepReport {
 }
 
 /// Maps a database error to the caller-facing error, logging its cause once.
+/// Every database failure reads as "temporarily unavailable": nothing was
+/// changed and a retry is the right move.
 pub(crate) fn db_error(err: DbErr) -> SessionsError {
     tracing::error!(error = %err, "leptos-sessions: database error");
-    match err {
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => SessionsError::Unavailable,
-        _ => SessionsError::Unavailable,
-    }
+    SessionsError::Unavailable
 }
 
 /// Short, non-secret correlation id of a row for logs.
