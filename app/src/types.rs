@@ -161,3 +161,111 @@ impl AuthMethod {
         }
     }
 }
+
+/// What kind of trail entry a [`HistoryEntry`] is (the trail's event names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryKind {
+    /// A successful sign-in.
+    Login,
+    /// A failed sign-in attempt with the user's identity.
+    FailedLogin,
+    /// A sign-out.
+    Logout,
+    /// A session ended by a revocation (see [`HistoryEntry::reason`]).
+    Revoked,
+    /// A session that timed out.
+    Expired,
+}
+
+impl HistoryKind {
+    /// Stored name (`login`, `failed_login`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::FailedLogin => "failed_login",
+            Self::Logout => "logout",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_db(s: &str) -> Option<Self> {
+        Some(match s {
+            "login" => Self::Login,
+            "failed_login" => Self::FailedLogin,
+            "logout" => Self::Logout,
+            "revoked" => Self::Revoked,
+            "expired" => Self::Expired,
+            _ => return None,
+        })
+    }
+
+    /// Heroicons-vocabulary icon name for the event.
+    pub fn icon_name(self) -> &'static str {
+        match self {
+            Self::Login => "arrow-right-end-on-rectangle",
+            Self::FailedLogin => "exclamation-triangle",
+            Self::Logout => "arrow-left-start-on-rectangle",
+            Self::Revoked => "no-symbol",
+            Self::Expired => "clock",
+        }
+    }
+}
+
+/// One line of a user's login history. Holds no secret and no raw IP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// What happened.
+    pub kind: HistoryKind,
+    /// Failure reason verbatim (`failed_login`), revoke reason (`user_revoked`,
+    /// `admin_revoked`, `password_change`, `logout_everywhere`, `pruned`) or
+    /// expiry reason (`idle_timeout`, `max_lifetime`).
+    pub reason: Option<String>,
+    /// "Chrome 137 on macOS", when known.
+    pub device_name: Option<String>,
+    /// Kind of device.
+    pub device_type: DeviceType,
+    /// "Madrid, Spain", when a location is known.
+    pub location: Option<String>,
+    /// ISO country code, when known.
+    pub country_code: Option<String>,
+    /// How the session signed in (`password`, `oauth`, ...), when known.
+    pub auth_method: Option<String>,
+    /// OAuth/SSO provider, when known.
+    pub auth_provider: Option<String>,
+    /// Whether the login matched no device the user signed in from before.
+    pub new_device: bool,
+    /// When it happened (ms since epoch).
+    pub occurred_at: i64,
+}
+
+/// A user's login history, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryList {
+    /// The server's "now" (ms since epoch), for relative times.
+    pub now: i64,
+    /// The entries.
+    pub entries: Vec<HistoryEntry>,
+}
+
+/// How this browser last signed in (read from the browser-continuity cookie;
+/// powers the "Last used" badge on the signed-out sign-in page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastLogin {
+    /// The method (`password`, `oauth`, `magic_link`, ...).
+    pub method: String,
+    /// The provider for `oauth`/`sso`, when any.
+    pub provider: Option<String>,
+    /// When (ms since epoch).
+    pub at: i64,
+}
+
+impl LastLogin {
+    /// Whether this browser's last login used `method` (and `provider`, when
+    /// one is given).
+    pub fn matches(&self, method: &str, provider: Option<&str>) -> bool {
+        self.method == method && provider.is_none_or(|p| self.provider.as_deref() == Some(p))
+    }
+}

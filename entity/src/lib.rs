@@ -12,5 +12,6 @@
 //! All timestamps are UTC milliseconds since the Unix epoch (`BIGINT`): the same
 //! representation and ordering on SQLite, PostgreSQL and MySQL/MariaDB.
 
+pub mod display;
 pub mod event;
 pub mod session;

@@ -1,8 +1,13 @@
 //! Configuration: one validated struct with the defaults of the reference gem.
 
-use std::{net::IpAddr, time::Duration};
+use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
 
-use super::ids::CookieKey;
+use super::{
+    device::DeviceParser,
+    geo::GeoLookup,
+    hooks::{Hooks, ReauthGate},
+    ids::CookieKey,
+};
 
 /// Preset session timeouts from NIST SP 800-63B-4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +89,7 @@ impl std::str::FromStr for IpNet {
 ///
 /// Build it with [`SessionsConfig::new`] (which takes the only required value,
 /// the secret that signs the browser-continuity cookie) and adjust fields.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SessionsConfig {
     /// Secret (≥ 32 bytes) that signs the browser-continuity cookie. Required.
     pub secret: CookieKey,
@@ -127,6 +132,60 @@ pub struct SessionsConfig {
     pub geo_precision: u8,
     /// Maximum user-agent length kept and parsed. Default: 1024.
     pub max_user_agent_len: usize,
+    /// Legacy native-app user-agent prefixes to recognise, e.g. `["MyApp"]`
+    /// for `MyApp Android 1.0.5 (build 6; Android 14; sdk 34; Pixel 7)`.
+    /// Default: none.
+    pub native_app_names: Vec<String>,
+    /// Send `Accept-CH` and use client hints (real platform versions and
+    /// Android models). Default: `false`.
+    pub request_client_hints: bool,
+    /// Replaces the built-in device parser. Default: `None` (the built-in
+    /// [`super::device::DefaultDeviceParser`] with the options above).
+    pub device_parser: Option<Arc<dyn DeviceParser>>,
+    /// IP geolocation (e.g. [`super::geo::MaxMindGeo`]). Default: `None` (no
+    /// locations; the UI omits them).
+    pub geo: Option<Arc<dyn GeoLookup>>,
+    /// Opt-in "repeated failed logins" detection: `(threshold, window)`. The
+    /// `on_repeated_failed_logins` hook fires exactly once when an identity
+    /// reaches `threshold` failures within `window`. Default: `None`.
+    pub repeated_failed_logins: Option<(u32, Duration)>,
+    /// Hooks (async, error-isolated). Default: none.
+    pub hooks: Hooks,
+    /// Re-authentication gate before destructive actions (log out a device,
+    /// sign out everywhere else). Default: `None` (no gate).
+    pub require_reauthentication: Option<ReauthGate>,
+}
+
+impl fmt::Debug for SessionsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionsConfig")
+            .field("secret", &self.secret)
+            .field("dev_insecure_cookies", &self.dev_insecure_cookies)
+            .field("cookie_name", &self.cookie_name)
+            .field("device_cookie_name", &self.device_cookie_name)
+            .field("session_ttl", &self.session_ttl)
+            .field("touch_every", &self.touch_every)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_session_lifetime", &self.max_session_lifetime)
+            .field("max_sessions_per_user", &self.max_sessions_per_user)
+            .field("revoke_on_password_change", &self.revoke_on_password_change)
+            .field("track_failed_logins", &self.track_failed_logins)
+            .field("ip_mode", &self.ip_mode)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("cross_site_guard", &self.cross_site_guard)
+            .field("events_retention", &self.events_retention)
+            .field("geo_precision", &self.geo_precision)
+            .field("max_user_agent_len", &self.max_user_agent_len)
+            .field("native_app_names", &self.native_app_names)
+            .field("request_client_hints", &self.request_client_hints)
+            .field("device_parser", &self.device_parser.as_ref().map(|_| "custom"))
+            .field("geo", &self.geo.as_ref().map(|_| "configured"))
+            .field("repeated_failed_logins", &self.repeated_failed_logins)
+            .field("hooks", &self.hooks)
+            .field("require_reauthentication", &self.require_reauthentication.is_some())
+            .finish()
+    }
 }
 
 impl SessionsConfig {
@@ -151,6 +210,13 @@ impl SessionsConfig {
             events_retention: Some(Duration::from_secs(365 * 24 * 3600)),
             geo_precision: 2,
             max_user_agent_len: 1024,
+            native_app_names: Vec::new(),
+            request_client_hints: false,
+            device_parser: None,
+            geo: None,
+            repeated_failed_logins: None,
+            hooks: Hooks::default(),
+            require_reauthentication: None,
         }
     }
 
@@ -210,6 +276,16 @@ impl SessionsConfig {
         }
         if !(64..=16 * 1024).contains(&self.max_user_agent_len) {
             return Err(ConfigError::UserAgentLen(self.max_user_agent_len));
+        }
+        if let Some((threshold, window)) = self.repeated_failed_logins
+            && (threshold == 0 || window < Duration::from_secs(1))
+        {
+            return Err(ConfigError::RepeatedFailedLogins);
+        }
+        for name in &self.native_app_names {
+            if name.trim().is_empty() || name.len() > 64 {
+                return Err(ConfigError::NativeAppName(name.clone()));
+            }
         }
         for origin in &self.allowed_origins {
             if !(origin.starts_with("https://") || origin.starts_with("http://")) || origin.ends_with('/') {
@@ -273,6 +349,12 @@ pub enum ConfigError {
     /// Origin not of the form scheme://host[:port].
     #[error("allowed origin {0:?} must look like https://host[:port] with no trailing slash")]
     Origin(String),
+    /// Threshold or window of repeated-failure detection out of range.
+    #[error("repeated_failed_logins needs a threshold of at least 1 and a window of at least 1 s")]
+    RepeatedFailedLogins,
+    /// A native app name that cannot be matched.
+    #[error("native app name {0:?} must be 1 to 64 characters")]
+    NativeAppName(String),
     /// A trusted proxy that is not an IP or CIDR.
     #[error("trusted proxy {0:?} is not an IP address or CIDR network")]
     InvalidProxy(String),

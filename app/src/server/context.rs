@@ -10,15 +10,18 @@ use tower_sessions::Session;
 
 use super::{
     EventKind, RevokeReason, Sessions, db,
-    device::DeviceInfo,
+    config::SessionsConfig,
+    device::{DeviceInfo, DeviceOptions},
     events::{NewEvent, normalize_identity},
+    geo::{GeoInfo, round_coordinate},
+    hooks::{NewDevice, RepeatedFailedLogins},
     ids::{IdHash, new_device_id},
     request::RequestInfo,
     store::{INIT_KEY, ROW_KEY, RowInit, RowMeta},
 };
 use crate::{
     error::SessionsError,
-    types::{AuthMethod, DeviceList},
+    types::{AuthMethod, DeviceList, HistoryList, LastLogin},
 };
 
 /// How the upcoming login authenticated. The host says it; the library never guesses.
@@ -231,7 +234,7 @@ impl CurrentSession {
         session.cycle_id().await.map_err(store_error)?;
 
         let request = self.request();
-        let device = parse_device_isolated(request);
+        let Observed { device, geo } = observe(config, request);
         let device_id = match &request.device_id {
             Some(id) => id.clone(),
             None => {
@@ -261,6 +264,10 @@ impl CurrentSession {
             app_name: device.app_name.clone(),
             app_version: device.app_version.clone(),
             app_build: device.app_build.clone(),
+            country_code: geo.country_code.clone(),
+            country_name: geo.country_name.clone(),
+            region: geo.region.clone(),
+            city: geo.city.clone(),
             device_id: Some(device_id.clone()),
             auth_method: Some(login.method.as_str().to_owned()),
             auth_provider: login.provider.clone(),
@@ -337,9 +344,17 @@ impl CurrentSession {
         event.session_handle = Some(meta.handle.clone());
         event.new_device = new_device;
         event.request_id = request.request_id.clone();
-        event.source = Some(init_for_event(request, &device, &device_id, &login));
+        event.coordinates = coordinates(&geo, config.geo_precision);
+        event.source = Some(init_for_event(request, &device, &geo, &device_id, &login));
         events.insert(0, event);
-        sessions.write_events(events).await;
+        let written = sessions.write_events(events).await;
+        if new_device && let Some(login_event) = written.into_iter().next() {
+            config.hooks.new_device(NewDevice {
+                user_id: login_event.user_id.clone().unwrap_or_default(),
+                session_handle: meta.handle.clone(),
+                event: login_event,
+            });
+        }
 
         Ok(LoginOutcome {
             handle: meta.handle,
@@ -382,18 +397,83 @@ impl CurrentSession {
         if !sessions.config().track_failed_logins {
             return;
         }
+        let config = sessions.config();
         let request = self.request();
-        let device = parse_device_isolated(request);
-        let mut event = NewEvent::new(EventKind::FailedLogin, sessions.now_ms());
-        event.identity = Some(normalize_identity(identity)).filter(|i| !i.is_empty());
+        let Observed { device, geo } = observe(config, request);
+        let now = sessions.now_ms();
+        let identity = Some(normalize_identity(identity)).filter(|i| !i.is_empty());
+        let mut event = NewEvent::new(EventKind::FailedLogin, now);
+        event.identity = identity.clone();
         event.reason = Some(reason.to_owned());
         event.request_id = request.request_id.clone();
+        event.coordinates = coordinates(&geo, config.geo_precision);
         let mut source = super::events::empty_row();
-        fill_device(&mut source, request, &device);
+        fill_device(&mut source, request, &device, &geo);
         source.device_id = request.device_id.clone();
         event.source = Some(source);
         tracing::info!(reason = %reason, "failed sign-in");
-        sessions.write_events(vec![event]).await;
+        let written = sessions.write_events(vec![event]).await;
+
+        // Opt-in threshold crossing: fires for the attempt that makes the
+        // count within the window reach the threshold, exactly once per crossing.
+        if let (Some((threshold, window)), Some(identity), Some(failure)) = (
+            config.repeated_failed_logins,
+            identity,
+            written.into_iter().next(),
+        ) && config.hooks.wants_repeated_failures()
+            && failure.id != 0
+        {
+            let since = now - super::clock::duration_ms(window);
+            match db::failures_up_to(sessions.db(), &identity, since, failure.id).await {
+                Ok(count) if count == u64::from(threshold) => {
+                    config.hooks.repeated_failed_logins(RepeatedFailedLogins {
+                        identity,
+                        count,
+                        event: failure,
+                    });
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "repeated-failure check failed"),
+            }
+        }
+    }
+
+    /// The signed-in user's login history, newest first, at most `limit`
+    /// entries: their own events plus failed attempts made with an identity
+    /// they signed in with.
+    ///
+    /// # Errors
+    /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
+    pub async fn history(&self, limit: u64) -> Result<HistoryList, SessionsError> {
+        let user = self.require_user()?;
+        let sessions = self.sessions();
+        let identities = sessions.identities_of(&user).await?;
+        sessions.history(&user, &identities, limit).await
+    }
+
+    /// How this browser last signed in, from the signed browser-continuity
+    /// cookie (for the "Last used" badge on the signed-out sign-in page).
+    /// Never mints the cookie; `None` without one, with a tampered one, or
+    /// when the database cannot be read.
+    pub async fn last_login(&self) -> Option<LastLogin> {
+        let device_id = self.request().device_id.as_deref()?;
+        self.sessions()
+            .last_login_of_device(device_id)
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Runs the configured re-authentication gate (if any) for a destructive
+    /// action.
+    ///
+    /// # Errors
+    /// [`SessionsError::ReauthRequired`] when the gate refuses.
+    pub async fn check_reauthentication(&self) -> Result<(), SessionsError> {
+        match &self.sessions().config().require_reauthentication {
+            Some(gate) if !gate.allows(self.clone()).await => Err(SessionsError::ReauthRequired),
+            _ => Ok(()),
+        }
     }
 
     /// The signed-in user's devices, this one first.
@@ -419,6 +499,7 @@ impl CurrentSession {
         if self.handle().as_deref() == Some(handle) {
             return Err(SessionsError::CurrentSession);
         }
+        self.check_reauthentication().await?;
         self.sessions()
             .revoke_handle(&user, handle, RevokeReason::UserRevoked)
             .await
@@ -431,6 +512,7 @@ impl CurrentSession {
     /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
     pub async fn revoke_others(&self) -> Result<u64, SessionsError> {
         let user = self.require_user()?;
+        self.check_reauthentication().await?;
         let current = self.id_hash();
         self.sessions()
             .revoke_all_except(&user, current.as_ref(), RevokeReason::LogoutEverywhere)
@@ -452,13 +534,64 @@ fn store_error(err: tower_sessions::session::Error) -> SessionsError {
     SessionsError::Unavailable
 }
 
-/// Parses the device; a panicking parser degrades to "Unknown device".
-fn parse_device_isolated(request: &RequestInfo) -> DeviceInfo {
-    let ua = request.user_agent.clone().unwrap_or_default();
-    std::panic::catch_unwind(move || DeviceInfo::parse(&ua)).unwrap_or_default()
+/// What a login or attempt records about the device and its location.
+struct Observed {
+    device: DeviceInfo,
+    geo: GeoInfo,
 }
 
-fn fill_device(row: &mut leptos_sessions_entity::session::Model, request: &RequestInfo, device: &DeviceInfo) {
+/// Parses the device and locates the IP, each isolated: a panicking parser
+/// degrades to "Unknown device", a panicking geo lookup to no location.
+fn observe(config: &SessionsConfig, request: &RequestInfo) -> Observed {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let ua = request.user_agent.as_deref().unwrap_or_default();
+    let headers = request.device_headers.as_slice();
+    let device = catch_unwind(AssertUnwindSafe(|| match &config.device_parser {
+        Some(parser) => parser.parse(ua, headers),
+        None => DeviceInfo::parse_with(
+            ua,
+            headers,
+            &DeviceOptions {
+                native_app_names: config.native_app_names.clone(),
+                client_hints: config.request_client_hints,
+            },
+        ),
+    }))
+    .unwrap_or_else(|_| {
+        tracing::error!("leptos-sessions: device parser panicked; recording an unknown device");
+        DeviceInfo::default()
+    });
+    let geo = match (&config.geo, request.ip) {
+        (Some(geo), Some(ip)) => catch_unwind(AssertUnwindSafe(|| geo.lookup(ip)))
+            .unwrap_or_else(|_| {
+                tracing::error!("leptos-sessions: geo lookup panicked; recording no location");
+                None
+            })
+            .unwrap_or_default(),
+        _ => GeoInfo::default(),
+    };
+    Observed { device, geo }
+}
+
+fn coordinates(geo: &GeoInfo, precision: u8) -> Option<(f64, f64)> {
+    match (geo.latitude, geo.longitude) {
+        (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
+            Some((round_coordinate(lat, precision), round_coordinate(lon, precision)))
+        }
+        _ => None,
+    }
+}
+
+fn fill_device(
+    row: &mut leptos_sessions_entity::session::Model,
+    request: &RequestInfo,
+    device: &DeviceInfo,
+    geo: &GeoInfo,
+) {
+    row.country_code = geo.country_code.clone();
+    row.country_name = geo.country_name.clone();
+    row.region = geo.region.clone();
+    row.city = geo.city.clone();
     row.user_agent = request.user_agent.clone();
     row.ip = request.ip.map(|ip| ip.to_string());
     row.device_name = Some(device.display_name());
@@ -475,11 +608,12 @@ fn fill_device(row: &mut leptos_sessions_entity::session::Model, request: &Reque
 fn init_for_event(
     request: &RequestInfo,
     device: &DeviceInfo,
+    geo: &GeoInfo,
     device_id: &str,
     login: &Login,
 ) -> leptos_sessions_entity::session::Model {
     let mut row = super::events::empty_row();
-    fill_device(&mut row, request, device);
+    fill_device(&mut row, request, device, geo);
     row.device_id = Some(device_id.to_owned());
     row.auth_method = Some(login.method.as_str().to_owned());
     row.auth_provider = login.provider.clone();

@@ -220,3 +220,49 @@ pub async fn forget<C: ConnectionTrait>(db: &C, user_id: &str, identities: Vec<S
     }
     Ok((sessions, events))
 }
+
+/// Distinct normalized identities `user_id` signed in with.
+pub async fn identities_of<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<Vec<String>, DbErr> {
+    let rows: Vec<Option<String>> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Identity)
+        .filter(event::Column::UserId.eq(user_id))
+        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::Identity.is_not_null())
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().filter(|i| !i.is_empty()).collect())
+}
+
+/// The newest login event of the browser with continuity id `device_id`.
+pub async fn last_login_of_device<C: ConnectionTrait>(
+    db: &C,
+    device_id: &str,
+) -> Result<Option<event::Model>, DbErr> {
+    event::Entity::find()
+        .filter(event::Column::DeviceId.eq(device_id))
+        .filter(event::Column::Kind.eq("login"))
+        .order_by_desc(event::Column::OccurredAt)
+        .order_by_desc(event::Column::Id)
+        .one(db)
+        .await
+}
+
+/// Failed attempts with `identity` since `since`, up to and including the
+/// event with id `up_to` (so exactly one attempt sees the threshold count).
+pub async fn failures_up_to<C: ConnectionTrait>(
+    db: &C,
+    identity: &str,
+    since: i64,
+    up_to: i64,
+) -> Result<u64, DbErr> {
+    event::Entity::find()
+        .filter(event::Column::Kind.eq("failed_login"))
+        .filter(event::Column::Identity.eq(identity))
+        .filter(event::Column::OccurredAt.gte(since))
+        .filter(event::Column::Id.lte(up_to))
+        .count(db)
+        .await
+}

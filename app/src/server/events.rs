@@ -57,6 +57,18 @@ impl RevokeReason {
             Self::Pruned => "pruned",
         }
     }
+
+    /// Parses a stored name.
+    pub fn from_db(s: &str) -> Option<Self> {
+        Some(match s {
+            "user_revoked" => Self::UserRevoked,
+            "admin_revoked" => Self::AdminRevoked,
+            "password_change" => Self::PasswordChange,
+            "logout_everywhere" => Self::LogoutEverywhere,
+            "pruned" => Self::Pruned,
+            _ => return None,
+        })
+    }
 }
 
 /// Normalizes an identity as typed: trimmed and lower-cased, capped at 255 characters.
@@ -76,6 +88,8 @@ pub(crate) struct NewEvent {
     pub request_id: Option<String>,
     pub metadata: Option<String>,
     pub occurred_at: i64,
+    /// Coordinates from the geo lookup, already rounded to `geo_precision`.
+    pub coordinates: Option<(f64, f64)>,
     /// Device, ip, geo and auth columns copied from a registry row (or the request).
     pub source: Option<session::Model>,
 }
@@ -92,46 +106,85 @@ impl NewEvent {
             request_id: None,
             metadata: None,
             occurred_at,
+            coordinates: None,
             source: None,
         }
     }
 
-    pub(crate) fn into_active_model(self) -> event::ActiveModel {
+    /// The event as it will be stored (`id` 0 until inserted).
+    pub(crate) fn into_model(self) -> event::Model {
         let s = self.source.unwrap_or_else(empty_row);
-        event::ActiveModel {
-            id: sea_orm::ActiveValue::NotSet,
-            kind: Set(self.kind.as_str().to_owned()),
-            reason: Set(self.reason.map(|r| super::request::cap_chars(&r, 255))),
-            user_id: Set(self.user_id),
-            identity: Set(self.identity),
-            session_handle: Set(self.session_handle),
-            user_agent: Set(s.user_agent),
-            device_name: Set(s.device_name),
-            browser_name: Set(s.browser_name),
-            browser_version: Set(s.browser_version),
-            os_name: Set(s.os_name),
-            os_version: Set(s.os_version),
-            device_type: Set(s.device_type),
-            device_model: Set(s.device_model),
-            app_name: Set(s.app_name),
-            app_version: Set(s.app_version),
-            device_id: Set(s.device_id),
-            ip: Set(s.last_seen_ip.or(s.ip)),
-            country_code: Set(s.country_code),
-            country_name: Set(s.country_name),
-            region: Set(s.region),
-            city: Set(s.city),
-            latitude: Set(None),
-            longitude: Set(None),
-            auth_method: Set(s.auth_method),
-            auth_provider: Set(s.auth_provider),
-            auth_detail: Set(s.auth_detail),
-            second_factor: Set(s.second_factor),
-            new_device: Set(self.new_device),
-            request_id: Set(self.request_id),
-            metadata: Set(self.metadata),
-            occurred_at: Set(self.occurred_at),
+        event::Model {
+            id: 0,
+            kind: self.kind.as_str().to_owned(),
+            reason: self.reason.map(|r| super::request::cap_chars(&r, 255)),
+            user_id: self.user_id,
+            identity: self.identity,
+            session_handle: self.session_handle,
+            user_agent: s.user_agent,
+            device_name: s.device_name,
+            browser_name: s.browser_name,
+            browser_version: s.browser_version,
+            os_name: s.os_name,
+            os_version: s.os_version,
+            device_type: s.device_type,
+            device_model: s.device_model,
+            app_name: s.app_name,
+            app_version: s.app_version,
+            device_id: s.device_id,
+            ip: s.last_seen_ip.or(s.ip),
+            country_code: s.country_code,
+            country_name: s.country_name,
+            region: s.region,
+            city: s.city,
+            latitude: self.coordinates.map(|c| c.0),
+            longitude: self.coordinates.map(|c| c.1),
+            auth_method: s.auth_method,
+            auth_provider: s.auth_provider,
+            auth_detail: s.auth_detail,
+            second_factor: s.second_factor,
+            new_device: self.new_device,
+            request_id: self.request_id,
+            metadata: self.metadata,
+            occurred_at: self.occurred_at,
         }
+    }
+}
+
+fn active(m: event::Model) -> event::ActiveModel {
+    event::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        kind: Set(m.kind),
+        reason: Set(m.reason),
+        user_id: Set(m.user_id),
+        identity: Set(m.identity),
+        session_handle: Set(m.session_handle),
+        user_agent: Set(m.user_agent),
+        device_name: Set(m.device_name),
+        browser_name: Set(m.browser_name),
+        browser_version: Set(m.browser_version),
+        os_name: Set(m.os_name),
+        os_version: Set(m.os_version),
+        device_type: Set(m.device_type),
+        device_model: Set(m.device_model),
+        app_name: Set(m.app_name),
+        app_version: Set(m.app_version),
+        device_id: Set(m.device_id),
+        ip: Set(m.ip),
+        country_code: Set(m.country_code),
+        country_name: Set(m.country_name),
+        region: Set(m.region),
+        city: Set(m.city),
+        latitude: Set(m.latitude),
+        longitude: Set(m.longitude),
+        auth_method: Set(m.auth_method),
+        auth_provider: Set(m.auth_provider),
+        auth_detail: Set(m.auth_detail),
+        second_factor: Set(m.second_factor),
+        new_device: Set(m.new_device),
+        request_id: Set(m.request_id),
+        metadata: Set(m.metadata),
+        occurred_at: Set(m.occurred_at),
     }
 }
 
@@ -172,16 +225,35 @@ pub(crate) fn empty_row() -> session::Model {
     }
 }
 
-/// Appends events to the trail.
+/// Appends events to the trail. With `with_ids`, inserts one by one so the
+/// returned models carry their ids (hooks get persisted records); otherwise
+/// one batch insert and ids stay 0.
 ///
 /// # Errors
-/// The database error, if the insert fails.
-pub(crate) async fn insert_events<C: ConnectionTrait>(db: &C, events: Vec<NewEvent>) -> Result<(), DbErr> {
-    if events.is_empty() {
-        return Ok(());
+/// The database error, if an insert fails (the models are returned with the
+/// error so hooks still see what happened).
+pub(crate) async fn insert_events<C: ConnectionTrait>(
+    db: &C,
+    mut models: Vec<event::Model>,
+    with_ids: bool,
+) -> Result<Vec<event::Model>, (DbErr, Vec<event::Model>)> {
+    if models.is_empty() {
+        return Ok(models);
     }
-    event::Entity::insert_many(events.into_iter().map(NewEvent::into_active_model))
+    if with_ids {
+        for model in &mut models {
+            match event::Entity::insert(active(model.clone())).exec(db).await {
+                Ok(res) => model.id = res.last_insert_id,
+                Err(err) => return Err((err, models)),
+            }
+        }
+        return Ok(models);
+    }
+    let result = event::Entity::insert_many(models.iter().cloned().map(active))
         .exec_without_returning(db)
-        .await?;
-    Ok(())
+        .await;
+    match result {
+        Ok(_) => Ok(models),
+        Err(err) => Err((err, models)),
+    }
 }

@@ -7,10 +7,13 @@ pub mod context;
 pub mod db;
 pub mod device;
 pub mod events;
+pub mod geo;
+pub mod hooks;
 pub mod ids;
 pub mod layer;
 pub mod request;
 pub mod store;
+pub mod trail;
 
 use std::{fmt, sync::Arc};
 
@@ -22,17 +25,20 @@ pub use self::{
     clock::{Clock, ManualClock, SystemClock},
     config::{ConfigError, IpMode, IpNet, SessionsConfig, TimeoutPreset},
     context::{CurrentSession, Login, LoginOutcome},
-    device::DeviceInfo,
+    device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
+    geo::{GeoInfo, GeoLookup},
+    hooks::{Event, Hooks, NewDevice, ReauthGate, RepeatedFailedLogins, SessionRevoked},
     events::{EventKind, RevokeReason, normalize_identity},
     ids::{CookieKey, IdHash},
     layer::SessionsLayer,
     request::RequestInfo,
     store::RegistryStore,
+    trail::{TrailGroup, TrailQuery},
 };
 use self::{events::NewEvent, ids::is_valid_handle};
 use crate::{
     error::SessionsError,
-    types::{DeviceList, DeviceType, DeviceView},
+    types::{DeviceList, DeviceType, DeviceView, HistoryEntry, HistoryKind, HistoryList, LastLogin},
 };
 
 /// The library's handle: database, configuration and clock. Cheap to clone.
@@ -122,12 +128,102 @@ impl Sessions {
         self.inner.clock.now_ms()
     }
 
-    /// Appends events to the trail. Fails open: a failed write is logged, never
-    /// propagated (it must not break a login or a logout).
-    pub(crate) async fn write_events(&self, events: Vec<NewEvent>) {
-        if let Err(err) = events::insert_events(&self.inner.db, events).await {
-            tracing::error!(error = %err, "leptos-sessions: could not write to the trail");
+    /// Appends events to the trail and hands them to the hooks (the events
+    /// tee, `on_session_revoked`). Fails open: a failed write is logged, never
+    /// propagated (it must not break a login or a logout); hooks still run,
+    /// with `id` 0 for rows that were not stored.
+    pub(crate) async fn write_events(&self, events: Vec<NewEvent>) -> Vec<hooks::Event> {
+        let hooks = &self.inner.config.hooks;
+        let revoke_reasons: Vec<Option<RevokeReason>> = events
+            .iter()
+            .map(|e| {
+                (e.kind == EventKind::Revoked)
+                    .then(|| e.reason.as_deref().and_then(RevokeReason::from_db))
+                    .flatten()
+            })
+            .collect();
+        let models = events
+            .into_iter()
+            .map(|e| e.into_model())
+            .collect::<Vec<_>>();
+        let with_ids = hooks.has_any();
+        let models = match events::insert_events(&self.inner.db, models, with_ids).await {
+            Ok(models) => models,
+            Err((err, models)) => {
+                tracing::error!(error = %err, "leptos-sessions: could not write to the trail");
+                models
+            }
+        };
+        for (model, reason) in models.iter().zip(revoke_reasons) {
+            if let Some(reason) = reason {
+                hooks.session_revoked(hooks::SessionRevoked {
+                    user_id: model.user_id.clone(),
+                    session_handle: model.session_handle.clone().unwrap_or_default(),
+                    reason,
+                    event: model.clone(),
+                });
+            }
+            hooks.event(model.clone());
         }
+        models
+    }
+
+    /// The trail, for triage: a composable query over every event (see
+    /// [`TrailQuery`]). Relative windows (`last_24_hours`) use this handle's clock.
+    pub fn trail(&self) -> TrailQuery {
+        TrailQuery::new(self.now_ms())
+    }
+
+    /// A user's login history, newest first: their own events plus failed
+    /// attempts made with any of `identities` (matched normalized; failures are
+    /// never linked to an account, so matching the user's own identity is the
+    /// safe way to show them).
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn history(
+        &self,
+        user_id: &str,
+        identities: &[String],
+        limit: u64,
+    ) -> Result<HistoryList, SessionsError> {
+        let now = self.now_ms();
+        let rows = self
+            .trail()
+            .history_of(user_id, identities)
+            .recent()
+            .limit(limit.clamp(1, 1000))
+            .all(self.db())
+            .await
+            .map_err(db_error)?;
+        Ok(HistoryList {
+            now,
+            entries: rows.into_iter().filter_map(history_entry).collect(),
+        })
+    }
+
+    /// The identities (normalized) `user_id` signed in with, from their login
+    /// events: what their history matches failed attempts against.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn identities_of(&self, user_id: &str) -> Result<Vec<String>, SessionsError> {
+        db::identities_of(self.db(), user_id).await.map_err(db_error)
+    }
+
+    /// How the browser with continuity id `device_id` last signed in.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn last_login_of_device(&self, device_id: &str) -> Result<Option<LastLogin>, SessionsError> {
+        let row = db::last_login_of_device(self.db(), device_id).await.map_err(db_error)?;
+        Ok(row.and_then(|e| {
+            Some(LastLogin {
+                method: e.auth_method?,
+                provider: e.auth_provider,
+                at: e.occurred_at,
+            })
+        }))
     }
 
     /// The devices of `user_id`, the one with `current_hash` first and marked.
@@ -348,6 +444,21 @@ pub(crate) fn short(id_hash: &str) -> &str {
     id_hash.get(..12).unwrap_or(id_hash)
 }
 
+fn history_entry(e: leptos_sessions_entity::event::Model) -> Option<HistoryEntry> {
+    Some(HistoryEntry {
+        kind: HistoryKind::from_db(&e.kind)?,
+        location: e.location(),
+        reason: e.reason,
+        device_name: e.device_name,
+        device_type: e.device_type.as_deref().map(DeviceType::from_db).unwrap_or_default(),
+        country_code: e.country_code,
+        auth_method: e.auth_method,
+        auth_provider: e.auth_provider,
+        new_device: e.new_device,
+        occurred_at: e.occurred_at,
+    })
+}
+
 fn device_view(row: session::Model, current: bool) -> DeviceView {
     let location = location_label(
         row.city.as_deref(),
@@ -375,12 +486,4 @@ fn device_view(row: session::Model, current: bool) -> DeviceView {
     }
 }
 
-/// "Madrid, Spain"; the most specific two parts that are known.
-pub fn location_label(city: Option<&str>, region: Option<&str>, country: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = [city.or(region), country]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
+pub use leptos_sessions_entity::display::location_label;

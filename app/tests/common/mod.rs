@@ -232,6 +232,28 @@ impl TestApp {
                     }
                 }),
             )
+            .route(
+                "/history",
+                get(|current: CurrentSession| async move {
+                    match current.history(50).await {
+                        Ok(list) => Json(list).into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
+            .route(
+                "/last-login",
+                get(|current: CurrentSession| async move { Json(current.last_login().await) }),
+            )
+            .route(
+                "/login-oauth/{user}",
+                post(|current: CurrentSession, Path(user): Path<String>| async move {
+                    match current.login(&user, Login::oauth("google")).await {
+                        Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
             .layer(sessions.layer());
         Ok(Self {
             router,

@@ -1,0 +1,242 @@
+//! Hooks: the moments a host reacts to ("Was this you?" emails, audit logs,
+//! alerts). Every hook is async and error-isolated: it runs on its own task,
+//! after the response-relevant work is done, and a hook that fails or panics
+//! is logged and never breaks a login, a logout or a page.
+//!
+//! ```ignore
+//! let mut config = SessionsConfig::new(key);
+//! config.hooks = Hooks::default()
+//!     .on_new_device(|new: NewDevice| async move {
+//!         mailer::new_device(&new.user_id, &new.event.source_line(false)).await;
+//!     })
+//!     .events(|event: Event| async move { audit::log(event.summary()).await });
+//! ```
+
+use std::{
+    fmt,
+    future::Future,
+    panic::{AssertUnwindSafe, catch_unwind},
+    pin::Pin,
+    sync::Arc,
+};
+
+pub use leptos_sessions_entity::event::Model as Event;
+
+use super::events::RevokeReason;
+
+type HookFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+type HookFn<T> = Arc<dyn Fn(T) -> HookFuture + Send + Sync>;
+
+/// A login that matched no device the user signed in from before (never fired
+/// on a user's first-ever login).
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    /// Who signed in.
+    pub user_id: String,
+    /// Public handle of the new session (the row may be gone by the time a
+    /// delayed job runs; the event survives).
+    pub session_handle: String,
+    /// The `login` event, with device, location and IP.
+    pub event: Event,
+}
+
+/// A session that was ended by someone or something other than its own
+/// sign-out.
+#[derive(Debug, Clone)]
+pub struct SessionRevoked {
+    /// Whose session it was.
+    pub user_id: Option<String>,
+    /// Its public handle.
+    pub session_handle: String,
+    /// Why.
+    pub reason: RevokeReason,
+    /// The `revoked` event.
+    pub event: Event,
+}
+
+/// An identity crossed the repeated-failure threshold (fires once per crossing).
+#[derive(Debug, Clone)]
+pub struct RepeatedFailedLogins {
+    /// The identity as typed, normalized. It may match no account.
+    pub identity: String,
+    /// Failures within the window, this one included (= the threshold).
+    pub count: u64,
+    /// The attempt that crossed the threshold.
+    pub event: Event,
+}
+
+/// The host's hooks; all optional, all no-ops by default. Build with the
+/// chained setters and put the result in [`super::SessionsConfig::hooks`].
+#[derive(Clone, Default)]
+pub struct Hooks {
+    on_new_device: Option<HookFn<NewDevice>>,
+    on_session_revoked: Option<HookFn<SessionRevoked>>,
+    on_repeated_failed_logins: Option<HookFn<RepeatedFailedLogins>>,
+    events: Option<HookFn<Event>>,
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hooks")
+            .field("on_new_device", &self.on_new_device.is_some())
+            .field("on_session_revoked", &self.on_session_revoked.is_some())
+            .field("on_repeated_failed_logins", &self.on_repeated_failed_logins.is_some())
+            .field("events", &self.events.is_some())
+            .finish()
+    }
+}
+
+fn boxed<T, F, Fut>(f: F) -> HookFn<T>
+where
+    F: Fn(T) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    Arc::new(move |payload| Box::pin(f(payload)))
+}
+
+impl Hooks {
+    /// Called when a login matches no prior device of the user.
+    #[must_use]
+    pub fn on_new_device<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(NewDevice) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_new_device = Some(boxed(f));
+        self
+    }
+
+    /// Called for every revoked session (user, admin, password change,
+    /// sign-out everywhere, pruned).
+    #[must_use]
+    pub fn on_session_revoked<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(SessionRevoked) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_session_revoked = Some(boxed(f));
+        self
+    }
+
+    /// Called once when an identity crosses the configured
+    /// [`super::SessionsConfig::repeated_failed_logins`] threshold.
+    #[must_use]
+    pub fn on_repeated_failed_logins<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(RepeatedFailedLogins) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_repeated_failed_logins = Some(boxed(f));
+        self
+    }
+
+    /// A tee of every event written to the trail (for your audit system).
+    #[must_use]
+    pub fn events<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Event) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.events = Some(boxed(f));
+        self
+    }
+
+    pub(crate) fn has_any(&self) -> bool {
+        self.on_new_device.is_some()
+            || self.on_session_revoked.is_some()
+            || self.on_repeated_failed_logins.is_some()
+            || self.events.is_some()
+    }
+
+    pub(crate) fn wants_repeated_failures(&self) -> bool {
+        self.on_repeated_failed_logins.is_some()
+    }
+
+    pub(crate) fn new_device(&self, payload: NewDevice) {
+        fire("on_new_device", self.on_new_device.as_ref(), payload);
+    }
+
+    pub(crate) fn session_revoked(&self, payload: SessionRevoked) {
+        fire("on_session_revoked", self.on_session_revoked.as_ref(), payload);
+    }
+
+    pub(crate) fn repeated_failed_logins(&self, payload: RepeatedFailedLogins) {
+        fire("on_repeated_failed_logins", self.on_repeated_failed_logins.as_ref(), payload);
+    }
+
+    pub(crate) fn event(&self, event: Event) {
+        fire("events", self.events.as_ref(), event);
+    }
+}
+
+/// Runs a hook on its own task; a panic (while building the future or while
+/// running it) is caught and logged.
+fn fire<T>(name: &'static str, hook: Option<&HookFn<T>>, payload: T) {
+    let Some(hook) = hook else { return };
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        tracing::warn!(hook = name, "leptos-sessions: hook skipped (no tokio runtime)");
+        return;
+    };
+    let future = match catch_unwind(AssertUnwindSafe(|| hook(payload))) {
+        Ok(future) => future,
+        Err(_) => {
+            tracing::error!(hook = name, "leptos-sessions: hook panicked");
+            return;
+        }
+    };
+    let task = handle.spawn(future);
+    handle.spawn(async move {
+        if let Err(err) = task.await
+            && err.is_panic()
+        {
+            tracing::error!(hook = name, "leptos-sessions: hook panicked");
+        }
+    });
+}
+
+type GateFn = Arc<dyn Fn(super::CurrentSession) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// The host's re-authentication ("sudo") gate for destructive actions (log
+/// out a device, sign out everywhere else). Return `true` when the user
+/// recently confirmed their identity. A gate that panics refuses (fails
+/// closed). Set it in [`super::SessionsConfig::require_reauthentication`].
+///
+/// ```ignore
+/// config.require_reauthentication = Some(ReauthGate::new(|current: CurrentSession| async move {
+///     let confirmed: Option<i64> = current.session().get("sudo_until").await.ok().flatten();
+///     confirmed.is_some_and(|until| until > now_ms())
+/// }));
+/// ```
+#[derive(Clone)]
+pub struct ReauthGate(GateFn);
+
+impl fmt::Debug for ReauthGate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReauthGate")
+    }
+}
+
+impl ReauthGate {
+    /// A gate from an async predicate on the current session.
+    pub fn new<F, Fut>(f: F) -> Self
+    where
+        F: Fn(super::CurrentSession) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        Self(Arc::new(move |current| Box::pin(f(current))))
+    }
+
+    pub(crate) async fn allows(&self, current: super::CurrentSession) -> bool {
+        let Ok(future) = catch_unwind(AssertUnwindSafe(|| (self.0)(current))) else {
+            tracing::error!("leptos-sessions: re-authentication gate panicked; refusing");
+            return false;
+        };
+        match tokio::spawn(future).await {
+            Ok(allowed) => allowed,
+            Err(_) => {
+                tracing::error!("leptos-sessions: re-authentication gate panicked; refusing");
+                false
+            }
+        }
+    }
+}
