@@ -11,7 +11,7 @@ use std::{
 };
 
 use axum::{body::Body, extract::ConnectInfo, response::IntoResponse};
-use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, header};
 use tower::{Layer, Service};
 use tower_sessions::{
     Expiry, Session, SessionManagerLayer,
@@ -113,6 +113,12 @@ where
                 return Ok(forbidden());
             }
             let mut res = inner.call(req).await?;
+            if config.request_client_hints {
+                // Ask for the high-entropy hints the device parser uses; the
+                // browser sends them from its next request on (login included).
+                res.headers_mut()
+                    .insert(HeaderName::from_static("accept-ch"), HeaderValue::from_static(ACCEPT_CH));
+            }
             harden_cookie_removal(
                 res.headers_mut(),
                 &config.session_cookie_name(),
@@ -122,6 +128,11 @@ where
         })
     }
 }
+
+/// The client hints requested with `Accept-CH` when
+/// [`super::SessionsConfig::request_client_hints`] is on.
+pub const ACCEPT_CH: &str =
+    "Sec-CH-UA-Model, Sec-CH-UA-Platform-Version, Sec-CH-UA-Full-Version-List, Sec-CH-UA-Mobile, Sec-CH-UA-Platform";
 
 fn forbidden() -> Response<Body> {
     (
