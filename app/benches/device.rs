@@ -1,0 +1,106 @@
+//! Nanoseconds per user-agent parse and per geo lookup.
+//!
+//! `cargo bench -p leptos-sessions --features ssr --bench device`
+
+#![allow(missing_docs)]
+
+use std::{hint::black_box, net::IpAddr};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use leptos_sessions::server::{DeviceInfo, DeviceOptions, GeoLookup, geo::MaxMindGeo};
+use mmdb_writer::{Value, Writer, ipnet::IpNet};
+
+const USER_AGENTS: &[&str] = &[
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36 Edg/137.0.3296.62",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/27.0 Chrome/125.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MyApp/2.4.1 (iPhone15,2; iOS 19.5; build 241); Hotwire Native iOS; Turbo Native iOS",
+    "Hotwire Native Android; Turbo Native Android; Mozilla/5.0 (Linux; Android 16; Pixel 8 Build/BP2A.250605.031; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/137.0.7151.89 Mobile Safari/537.36",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+];
+
+fn user_agents(c: &mut Criterion) {
+    let options = DeviceOptions {
+        native_app_names: vec!["MyApp".into()],
+        client_hints: true,
+    };
+    let hints = vec![
+        (
+            "sec-ch-ua".to_owned(),
+            "\"Chromium\";v=\"137\", \"Google Chrome\";v=\"137\", \"Not/A)Brand\";v=\"24\"".to_owned(),
+        ),
+        ("sec-ch-ua-platform".to_owned(), "\"Windows\"".to_owned()),
+        ("sec-ch-ua-platform-version".to_owned(), "\"15.0.0\"".to_owned()),
+    ];
+    // Warm the lazily built parsers once.
+    let _ = DeviceInfo::parse(USER_AGENTS[0]);
+    c.bench_function("ua/parse (mix of 8, per UA)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % USER_AGENTS.len();
+            black_box(DeviceInfo::parse_with(black_box(USER_AGENTS[i]), &[], &options))
+        });
+    });
+    c.bench_function("ua/parse chrome+client hints", |b| {
+        b.iter(|| {
+            black_box(DeviceInfo::parse_with(
+                black_box(USER_AGENTS[2]),
+                &hints,
+                &options,
+            ))
+        });
+    });
+    c.bench_function("ua/display_name", |b| {
+        let info = DeviceInfo::parse(USER_AGENTS[5]);
+        b.iter(|| black_box(info.display_name()));
+    });
+}
+
+fn geo(c: &mut Criterion) {
+    let mut w = Writer::builder("GeoIP2-City")
+        .description(&[("en", "bench database")])
+        .build();
+    let names = |en: &str| Value::map([("en", Value::from(en))]);
+    for i in 0..=255u8 {
+        let net: IpNet = match format!("83.45.{i}.0/24").parse() {
+            Ok(net) => net,
+            Err(_) => continue,
+        };
+        let record = Value::map([
+            ("city", Value::map([("names", names("Madrid"))])),
+            (
+                "country",
+                Value::map([("iso_code", Value::from("ES")), ("names", names("Spain"))]),
+            ),
+            (
+                "subdivisions",
+                Value::array([Value::map([("names", names("Madrid"))])]),
+            ),
+            (
+                "location",
+                Value::map([
+                    ("latitude", Value::Double(40.4165)),
+                    ("longitude", Value::Double(-3.70256)),
+                ]),
+            ),
+        ]);
+        let _ = w.insert_value(net, record);
+    }
+    let Ok(bytes) = w.to_bytes() else { return };
+    let Ok(db) = MaxMindGeo::from_bytes(bytes) else {
+        return;
+    };
+    let hit: IpAddr = [83, 45, 112, 7].into();
+    let miss: IpAddr = [192, 0, 2, 1].into();
+    c.bench_function("geo/lookup hit (city record)", |b| {
+        b.iter(|| black_box(db.lookup(black_box(hit))))
+    });
+    c.bench_function("geo/lookup miss", |b| {
+        b.iter(|| black_box(db.lookup(black_box(miss))))
+    });
+}
+
+criterion_group!(benches, user_agents, geo);
+criterion_main!(benches);
