@@ -291,7 +291,7 @@ impl CurrentSession {
             .map_err(store_error)?
             .ok_or(SessionsError::Internal)?;
         self.set_signed_in(&meta, id_hash.clone());
-        tracing::info!(session = %id_hash.short(), "signed in");
+        tracing::info!(user.id = %user_id, session = %id_hash.short(), method = login.method.as_str(), "signed in");
 
         // Everything below is tracking: it fails open.
         let db = sessions.db();

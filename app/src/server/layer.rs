@@ -403,7 +403,7 @@ async fn expire(
         tracing::error!(error = %err, "leptos-sessions: cannot end expired session");
         return Err(Unavailable);
     }
-    tracing::info!(session = %id_hash.short(), reason, "session expired");
+    tracing::info!(user.id = meta.user_id.as_deref().unwrap_or_default(), session = %id_hash.short(), reason, "session expired");
     let mut event = NewEvent::new(EventKind::Expired, sessions.now_ms());
     event.reason = Some(reason.to_owned());
     event.user_id = meta.user_id.clone();

@@ -10,6 +10,7 @@ pub mod events;
 pub mod geo;
 pub mod hooks;
 pub mod ids;
+pub mod json_api;
 pub mod layer;
 pub mod request;
 pub mod store;
@@ -251,6 +252,34 @@ impl Sessions {
         Ok(DeviceList { now, devices })
     }
 
+    /// Admin: every live session row of `user_id`, most recently active
+    /// first (for the host's own admin UI; holds IPs and user agents).
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn sessions_of(&self, user_id: &str) -> Result<Vec<session::Model>, SessionsError> {
+        db::user_sessions(&self.inner.db, user_id, self.now_ms())
+            .await
+            .map_err(db_error)
+    }
+
+    /// Admin: ends one session of `user_id` with reason `admin_revoked`.
+    ///
+    /// # Errors
+    /// As [`Sessions::revoke_handle`].
+    pub async fn admin_revoke(&self, user_id: &str, handle: &str) -> Result<(), SessionsError> {
+        self.revoke_handle(user_id, handle, RevokeReason::AdminRevoked).await
+    }
+
+    /// Admin: ends every session of `user_id` with reason `admin_revoked`
+    /// (account disabled or deleted, ASVS 7.4.2 / 7.4.5). Returns how many.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be reached.
+    pub async fn admin_revoke_all(&self, user_id: &str) -> Result<u64, SessionsError> {
+        self.revoke_all(user_id, RevokeReason::AdminRevoked).await
+    }
+
     /// Ends `user_id`'s session with `handle` (owner-scoped: a foreign or unknown
     /// handle gets the same [`SessionsError::NotFound`]).
     ///
@@ -277,7 +306,7 @@ impl Sessions {
         if deleted == 0 {
             return Err(SessionsError::NotFound);
         }
-        tracing::info!(session = %short(&row.id_hash), "session revoked");
+        tracing::info!(user.id = %user_id, session = %short(&row.id_hash), reason = reason.as_str(), "session revoked");
         self.write_events(vec![self.revoked_event(row, reason)]).await;
         Ok(())
     }
@@ -304,7 +333,7 @@ impl Sessions {
         let deleted = db::delete_by_hashes(&self.inner.db, rows.iter().map(|r| r.id_hash.clone()).collect())
             .await
             .map_err(db_error)?;
-        tracing::info!(count = deleted, "sessions revoked");
+        tracing::info!(user.id = %user_id, count = deleted, reason = reason.as_str(), "sessions revoked");
         let events = rows
             .into_iter()
             .map(|row| self.revoked_event(row, reason))

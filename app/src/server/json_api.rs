@@ -1,0 +1,119 @@
+//! A JSON API for native apps and scripts, authenticated by the same session
+//! cookie as the pages: the same rules and the same answers as the server
+//! functions (both call [`CurrentSession`]).
+//!
+//! Mount it under any prefix, inside [`super::Sessions::layer`]:
+//!
+//! ```ignore
+//! let app = Router::new()
+//!     .nest("/api", leptos_sessions::server::json_api::router())
+//!     // ... your routes ...
+//!     .layer(sessions.layer());
+//! ```
+//!
+//! | method | path | answer |
+//! |---|---|---|
+//! | `GET` | `/sessions` | `200` [`DeviceList`](crate::types::DeviceList) — yours, this one first |
+//! | `DELETE` | `/sessions/{handle}` | `204`; `404 not_found` for unknown and foreign handles alike, `400 invalid_handle`, `409 current_session` |
+//! | `POST` | `/sessions/revoke-others` | `200 {"revoked": n}` |
+//! | `GET` | `/history?limit=n` | `200` [`HistoryList`](crate::types::HistoryList), newest first (limit 1–100, default 20) |
+//!
+//! Errors are `{"error": "<code>", "message": "<text>"}` with the status of
+//! [`SessionsError::status`]; `401 not_signed_in` without a session, `403
+//! reauth_required` when the re-authentication gate refuses, `503
+//! unavailable` when the database cannot be reached. Every answer is
+//! `Cache-Control: no-store`. State-changing calls pass the layer's
+//! cross-site guard (native clients send no `Origin` and pass).
+
+use axum::{
+    Json, Router,
+    extract::{Path, Query, rejection::QueryRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{delete, get, post},
+};
+use serde::{Deserialize, Serialize};
+
+use super::CurrentSession;
+use crate::error::SessionsError;
+
+/// The API's routes, to `nest` under a prefix of the host's choice.
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/sessions", get(list))
+        .route("/sessions/revoke-others", post(revoke_others))
+        .route("/sessions/{handle}", delete(revoke))
+        .route("/history", get(history))
+}
+
+/// The error body.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ApiError {
+    /// The snake_case code ([`SessionsError::code`]).
+    pub error: String,
+    /// A human-readable message.
+    pub message: String,
+}
+
+/// The answer of `POST /sessions/revoke-others`.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Revoked {
+    /// How many sessions were ended.
+    pub revoked: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryParams {
+    limit: Option<u64>,
+}
+
+fn no_store(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn answer<T: Serialize>(result: Result<T, SessionsError>) -> Response {
+    no_store(match result {
+        Ok(body) => (StatusCode::OK, Json(body)).into_response(),
+        Err(err) => error(&err),
+    })
+}
+
+fn error(err: &SessionsError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        Json(ApiError {
+            error: err.code().to_owned(),
+            message: err.to_string(),
+        }),
+    )
+        .into_response()
+}
+
+async fn list(current: CurrentSession) -> Response {
+    answer(current.list_devices().await)
+}
+
+async fn revoke(current: CurrentSession, Path(handle): Path<String>) -> Response {
+    no_store(match current.revoke(&handle).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => error(&err),
+    })
+}
+
+async fn revoke_others(current: CurrentSession) -> Response {
+    answer(current.revoke_others().await.map(|revoked| Revoked { revoked }))
+}
+
+async fn history(current: CurrentSession, params: Result<Query<HistoryParams>, QueryRejection>) -> Response {
+    let Ok(Query(params)) = params else {
+        return no_store(error(&SessionsError::Request("limit must be a number".into())));
+    };
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return no_store(error(&SessionsError::Request("limit must be between 1 and 100".into())));
+    }
+    answer(current.history(limit).await)
+}
