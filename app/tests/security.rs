@@ -26,6 +26,9 @@ backend_tests!(
     case02_no_id_in_urls_bodies_logs_or_database,
     case05_tampered_device_cookie_is_ignored,
     case30_auth_events_are_logged_without_secrets,
+    case27_truncated_mode_never_stores_a_full_ip,
+    case27_forwarded_for_only_from_trusted_proxies,
+    case23_revoke_all_racing_a_login_has_a_defined_outcome,
 );
 
 fn api_error(body: &str) -> Result<String> {
@@ -319,6 +322,82 @@ async fn case30_auth_events_are_logged_without_secrets(db: DatabaseConnection) -
     // Full hashes never: only 12-character prefixes.
     for row in session::Entity::find().all(app.db()).await? {
         assert!(!logs.contains(&row.id_hash));
+    }
+    Ok(())
+}
+
+async fn case27_truncated_mode_never_stores_a_full_ip(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.ip_mode = leptos_sessions::server::IpMode::Truncated).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.ip = "::ffff:81.2.69.142".parse()?;
+    d.send("POST", "/fail/ada@example.com").await?;
+    d.login("ada").await?;
+    // Activity from another address, past the touch interval: last_seen_ip too.
+    app.clock.advance(std::time::Duration::from_secs(600));
+    d.ip = "2001:db8:1234:5678:9abc:def0:1234:5678".parse()?;
+    assert_eq!(d.whoami().await?, "ada");
+    let row = session::Entity::find().one(app.db()).await?.context("row")?;
+    assert_eq!(row.ip.as_deref(), Some("81.2.69.0"));
+    assert_eq!(row.last_seen_ip.as_deref(), Some("2001:db8:1234::"));
+    d.send("POST", "/logout").await?;
+    let events = event::Entity::find().all(app.db()).await?;
+    assert_eq!(events.len(), 3);
+    for e in &events {
+        let ip = e.ip.as_deref().context("event ip")?;
+        assert!(ip == "81.2.69.0" || ip == "2001:db8:1234::", "{} stored {ip}", e.kind);
+    }
+    let everything = format!("{row:?}{events:?}");
+    assert!(!everything.contains("69.142") && !everything.contains("9abc"));
+    Ok(())
+}
+
+async fn case27_forwarded_for_only_from_trusted_proxies(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| {
+        c.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")];
+    })
+    .await?;
+    // Untrusted peer: its X-Forwarded-For is ignored.
+    let mut direct = app.device(MAC_CHROME);
+    direct.ip = "198.51.100.20".parse()?;
+    direct
+        .send_with("POST", "/login/ada", &[("x-forwarded-for", "1.2.3.4")])
+        .await?;
+    // Behind the trusted proxy: the right-most untrusted hop is the client.
+    let mut proxied = app.device(WIN_FIREFOX);
+    proxied.ip = "10.0.0.2".parse()?;
+    proxied
+        .send_with("POST", "/login/grace", &[("x-forwarded-for", "6.6.6.6, 81.2.69.142, 10.0.0.9")])
+        .await?;
+    let ada = app.sessions.sessions_of("ada").await?;
+    let grace = app.sessions.sessions_of("grace").await?;
+    assert_eq!(ada[0].ip.as_deref(), Some("198.51.100.20"));
+    assert_eq!(grace[0].ip.as_deref(), Some("81.2.69.142"));
+    Ok(())
+}
+
+async fn case23_revoke_all_racing_a_login_has_a_defined_outcome(db: DatabaseConnection) -> Result<()> {
+    // Defined outcome: revoke-all ends every session that existed when it
+    // read the user's rows; a login racing it either is among them (ended,
+    // with a `revoked` event) or is created after (survives, listed). Never a
+    // half state: a session is live iff its row exists, and a second
+    // revoke-all always ends it.
+    let app = TestApp::new(db).await?;
+    for round in 0..10 {
+        let mut old = app.device(MAC_CHROME);
+        old.login("ada").await?;
+        let mut racer = app.device(WIN_FIREFOX);
+        let sessions = app.sessions.clone();
+        let revoke = tokio::spawn(async move { sessions.revoke_all("ada", leptos_sessions::server::RevokeReason::AdminRevoked).await });
+        let login = racer.login("ada").await;
+        let ended = revoke.await??;
+        login?;
+        assert_eq!(old.whoami().await?, "", "round {round}: the older session always ends");
+        let alive = racer.whoami().await? == "ada";
+        let listed = app.sessions.sessions_of("ada").await?.len();
+        assert_eq!(listed, usize::from(alive), "round {round}: live iff its row exists");
+        assert!((1..=2).contains(&ended), "round {round}: ended {ended}");
+        app.sessions.revoke_all("ada", leptos_sessions::server::RevokeReason::AdminRevoked).await?;
+        assert_eq!(racer.whoami().await?, "");
     }
     Ok(())
 }
