@@ -50,11 +50,11 @@ async fn json_api_follows_the_server_function_rules(db: DatabaseConnection) -> R
     let grace_handle = grace.login("grace").await?;
 
     // Anonymous: 401 with a code, never data.
-    let reply = anon.send("GET", "/api/sessions").await?;
+    let reply = anon.send("GET", "/api/v1/sessions").await?;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(api_error(&reply.body)?, "not_signed_in");
 
-    let reply = a.send("GET", "/api/sessions").await?;
+    let reply = a.send("GET", "/api/v1/sessions").await?;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers.get("cache-control").map(|v| v.as_bytes()), Some(&b"no-store"[..]));
     let list: DeviceList = serde_json::from_str(&reply.body)?;
@@ -64,50 +64,50 @@ async fn json_api_follows_the_server_function_rules(db: DatabaseConnection) -> R
     assert!(!reply.body.contains(&grace_handle));
 
     // Foreign and unknown handles: the same 404; malformed: 400; current: 409.
-    let foreign = a.send("DELETE", &format!("/api/sessions/{grace_handle}")).await?;
+    let foreign = a.send("DELETE", &format!("/api/v1/sessions/{grace_handle}")).await?;
     let unknown = a
-        .send("DELETE", &format!("/api/sessions/{}", "0".repeat(grace_handle.len())))
+        .send("DELETE", &format!("/api/v1/sessions/{}", "0".repeat(grace_handle.len())))
         .await?;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
     assert_eq!((foreign.status, foreign.body.clone()), (unknown.status, unknown.body));
     assert_eq!(grace.whoami().await?, "grace");
-    let malformed = a.send("DELETE", "/api/sessions/..%2F..%2Fetc").await?;
+    let malformed = a.send("DELETE", "/api/v1/sessions/..%2F..%2Fetc").await?;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(api_error(&malformed.body)?, "invalid_handle");
-    let current = a.send("DELETE", &format!("/api/sessions/{a_handle}")).await?;
+    let current = a.send("DELETE", &format!("/api/v1/sessions/{a_handle}")).await?;
     assert_eq!(current.status, StatusCode::CONFLICT);
     assert_eq!(api_error(&current.body)?, "current_session");
 
     // Revoke one: 204, and that device is out on its next request.
-    let reply = a.send("DELETE", &format!("/api/sessions/{b_handle}")).await?;
+    let reply = a.send("DELETE", &format!("/api/v1/sessions/{b_handle}")).await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(b.whoami().await?, "");
     // Cross-site: refused by the guard, nothing changed.
     let reply = a
-        .send_with("POST", "/api/sessions/revoke-others", &[("origin", "https://evil.example")])
+        .send_with("POST", "/api/v1/sessions/revoke-others", &[("origin", "https://evil.example")])
         .await?;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(c.whoami().await?, "ada");
     // Revoke the others: the count, and this one survives.
-    let reply = a.send("POST", "/api/sessions/revoke-others").await?;
+    let reply = a.send("POST", "/api/v1/sessions/revoke-others").await?;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(serde_json::from_str::<Revoked>(&reply.body)?, Revoked { revoked: 1 });
     assert_eq!(c.whoami().await?, "");
     assert_eq!(a.whoami().await?, "ada");
 
     // History: the same entries as the server function; limits validated.
-    let reply = a.send("GET", "/api/history?limit=2").await?;
+    let reply = a.send("GET", "/api/v1/history?limit=2").await?;
     assert_eq!(reply.status, StatusCode::OK);
     let history: HistoryList = serde_json::from_str(&reply.body)?;
     assert_eq!(history.entries.len(), 2);
     for bad in ["limit=0", "limit=101", "limit=ten"] {
-        let reply = a.send("GET", &format!("/api/history?{bad}")).await?;
+        let reply = a.send("GET", &format!("/api/v1/history?{bad}")).await?;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
         assert_eq!(api_error(&reply.body)?, "request");
     }
     // No state change on GET.
     assert_eq!(
-        a.send("GET", "/api/sessions/revoke-others").await?.status,
+        a.send("GET", "/api/v1/sessions/revoke-others").await?.status,
         StatusCode::METHOD_NOT_ALLOWED
     );
     Ok(())
@@ -194,7 +194,7 @@ async fn journey(app: &TestApp) -> Result<(HashSet<String>, Vec<String>)> {
     for (on_b, method, path) in [
         (false, "GET", "/me".to_owned()),
         (false, "GET", "/devices".to_owned()),
-        (false, "GET", "/api/sessions".to_owned()),
+        (false, "GET", "/api/v1/sessions".to_owned()),
         (false, "GET", "/history".to_owned()),
         (false, "POST", format!("/revoke/{handle_b}")),
         (false, "POST", "/login/ada".to_owned()),

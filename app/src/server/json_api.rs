@@ -2,11 +2,13 @@
 //! cookie as the pages: the same rules and the same answers as the server
 //! functions (both call [`CurrentSession`]).
 //!
-//! Mount it under any prefix, inside [`super::Sessions::layer`]:
+//! Mount it under a prefix of its own (not the bare `/api` that Leptos server
+//! functions use by default: a `/api/sessions/{handle}` route would shadow
+//! them), inside [`super::Sessions::layer`]:
 //!
 //! ```ignore
 //! let app = Router::new()
-//!     .nest("/api", leptos_sessions::server::json_api::router())
+//!     .nest("/api/v1", leptos_sessions::server::json_api::router())
 //!     // ... your routes ...
 //!     .layer(sessions.layer());
 //! ```

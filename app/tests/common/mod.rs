@@ -254,7 +254,7 @@ impl TestApp {
                     }
                 }),
             )
-            .nest("/api", leptos_sessions::server::json_api::router())
+            .nest("/api/v1", leptos_sessions::server::json_api::router())
             .layer(sessions.layer());
         Ok(Self {
             router,
