@@ -7,7 +7,10 @@
 
 use leptos::prelude::*;
 
-use crate::{error::SessionsError, types::DeviceList};
+use crate::{
+    error::SessionsError,
+    types::{DeviceList, HistoryList, LastLogin},
+};
 
 #[cfg(feature = "ssr")]
 async fn current() -> Result<crate::server::CurrentSession, SessionsError> {
@@ -43,3 +46,26 @@ pub async fn revoke_session(handle: String) -> Result<(), SessionsError> {
 pub async fn revoke_other_sessions() -> Result<u64, SessionsError> {
     current().await?.revoke_others().await
 }
+
+/// The signed-in user's login history, newest first: their own events and
+/// failed attempts made with their identity. `limit` is capped by the server.
+///
+/// # Errors
+/// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
+#[server(endpoint = "sessions/history")]
+pub async fn list_history(limit: u64) -> Result<HistoryList, SessionsError> {
+    current().await?.history(limit.clamp(1, MAX_HISTORY)).await
+}
+
+/// How this browser last signed in, if it ever did (works signed out; never
+/// sets a cookie). Powers the "Last used" badge.
+///
+/// # Errors
+/// [`SessionsError::Internal`] when the layer is missing.
+#[server(name = LastLoginCall, endpoint = "sessions/last_login")]
+pub async fn last_login() -> Result<Option<LastLogin>, SessionsError> {
+    Ok(current().await?.last_login().await)
+}
+
+/// The most history entries one call returns.
+pub const MAX_HISTORY: u64 = 100;

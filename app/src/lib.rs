@@ -37,6 +37,12 @@
 
 #![forbid(unsafe_code)]
 
+/// Translations (English, Spanish) from `locales/*.json`. Wrap the
+/// components in [`i18n::I18nContextProvider`]; the locale follows the
+/// `i18n_pref_locale` cookie, else `Accept-Language`.
+// `load_locales!` is deprecated in favour of the `leptos_i18n_build` build
+// script, which pulls ICU's data-export crates (with networking) into every
+// build; the macro generates the same module at a fraction of the cost.
 #[allow(deprecated, missing_docs, clippy::all)]
 mod i18n_gen {
     leptos_i18n::load_locales!();
@@ -54,3 +60,122 @@ pub mod server;
 pub mod types;
 
 pub use error::SessionsError;
+
+/// The translations must be complete in every locale: a key missing (or
+/// extra) in one locale, a placeholder that differs, an untranslated error
+/// code or reason fails here, not in front of a user.
+#[cfg(test)]
+mod i18n_tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde_json::Value;
+
+    const LOCALES: &[(&str, &str)] = &[
+        ("en", include_str!("../locales/en.json")),
+        ("es", include_str!("../locales/es.json")),
+    ];
+
+    /// Flattened `a.b.c` keys with their text.
+    fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    flatten(&key, value, out);
+                }
+            }
+            Value::String(text) => {
+                out.insert(prefix.to_owned(), text.clone());
+            }
+            other => panic!("{prefix}: unexpected {other}"),
+        }
+    }
+
+    fn locale(source: &str) -> BTreeMap<String, String> {
+        let value: Value = serde_json::from_str(source).expect("valid JSON");
+        let mut out = BTreeMap::new();
+        flatten("", &value, &mut out);
+        out
+    }
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        text.split("{{")
+            .skip(1)
+            .filter_map(|s| s.split_once("}}").map(|(name, _)| name.trim().to_owned()))
+            .collect()
+    }
+
+    /// Plural variants (`_one`, `_other`, …) count as one key.
+    fn base(key: &str) -> &str {
+        ["_zero", "_one", "_two", "_few", "_many", "_other"]
+            .iter()
+            .find_map(|suffix| key.strip_suffix(suffix))
+            .unwrap_or(key)
+    }
+
+    #[test]
+    fn every_locale_has_every_key_with_the_same_placeholders() {
+        let (default_name, default_source) = LOCALES[0];
+        let default = locale(default_source);
+        for (name, source) in &LOCALES[1..] {
+            let other = locale(source);
+            let keys = |m: &BTreeMap<String, String>| m.keys().map(|k| base(k).to_owned()).collect::<BTreeSet<_>>();
+            let missing: Vec<_> = keys(&default).difference(&keys(&other)).cloned().collect();
+            let extra: Vec<_> = keys(&other).difference(&keys(&default)).cloned().collect();
+            assert!(missing.is_empty(), "keys missing in {name}.json: {missing:?}");
+            assert!(extra.is_empty(), "keys in {name}.json but not in {default_name}.json: {extra:?}");
+            for (key, text) in &other {
+                let reference = default
+                    .iter()
+                    .find(|(k, _)| base(k) == base(key))
+                    .map(|(_, t)| placeholders(t))
+                    .unwrap_or_default();
+                assert_eq!(placeholders(text), reference, "{name}.json {key}: placeholders differ");
+                assert!(!text.trim().is_empty(), "{name}.json {key} is empty");
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_code_reason_and_method_is_translated() {
+        for (name, source) in LOCALES {
+            let keys = locale(source);
+            for err in crate::SessionsError::all() {
+                let key = format!("errors.{}", err.code());
+                assert!(keys.contains_key(&key), "{name}.json lacks {key}");
+            }
+            for reason in crate::components::KNOWN_REASONS {
+                let key = format!("history.reasons.{reason}");
+                assert!(keys.contains_key(&key), "{name}.json lacks {key}");
+            }
+            for kind in ["login", "failed_login", "logout", "revoked", "expired"] {
+                assert!(keys.contains_key(&format!("history.{kind}")), "{name}.json lacks history.{kind}");
+            }
+            for method in [
+                "password",
+                "oauth",
+                "google_one_tap",
+                "passkey",
+                "magic_link",
+                "otp",
+                "sso",
+                "token",
+                "unknown",
+            ] {
+                let key = format!("methods.{method}");
+                assert!(keys.contains_key(&key), "{name}.json lacks {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_key_comparison_catches_a_missing_key() {
+        let en = locale(r#"{"a": {"b": "x", "c_one": "{{ count }}", "c_other": "{{ count }}"}}"#);
+        let es = locale(r#"{"a": {"c_one": "{{ count }}", "c_other": "{{ count }}"}}"#);
+        let keys = |m: &BTreeMap<String, String>| m.keys().map(|k| base(k).to_owned()).collect::<BTreeSet<_>>();
+        assert_eq!(
+            keys(&en).difference(&keys(&es)).cloned().collect::<Vec<_>>(),
+            vec!["a.b".to_owned()]
+        );
+    }
+}

@@ -5,11 +5,23 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
-    hooks::use_query_map,
+    hooks::{use_location, use_query_map},
     path,
 };
-use leptos_sessions::{components::SessionsPage, i18n::*};
+use leptos_sessions::{
+    components::{LastUsedBadge, SessionsPage, use_last_login},
+    types::AuthMethod,
+};
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::*;
+
+/// The accounts the stand-in OAuth provider offers: `(email, name)`.
+pub const OAUTH_ACCOUNTS: &[(&str, &str)] = &[
+    ("ada@example.com", "Ada Lovelace"),
+    ("grace@example.com", "Grace Hopper"),
+    ("alan@example.com", "Alan Turing"),
+];
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -31,22 +43,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The demo app: sign-in page and settings page.
+/// The demo app: sign-in page, the stand-in OAuth provider, settings.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Two translation sets, one choice: both providers read the same cookie
+    // (`i18n_pref_locale`) and `Accept-Language`; the library's sets <html lang>.
     view! {
         <Stylesheet id="leptos" href="/pkg/leptos-sessions-demo.css"/>
         <Stylesheet id="demo" href="/demo.css"/>
         <Title text="leptos-sessions demo"/>
-        <I18nContextProvider>
-            <Router>
-                <Routes fallback=|| view! { <main class="demo-main"><p>"Page not found."</p></main> }>
-                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
-                </Routes>
-            </Router>
-        </I18nContextProvider>
+        <leptos_sessions::i18n::I18nContextProvider>
+            <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
+                <Router>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                        <Route path=path!("/oauth/demo") view=OAuthPage ssr=SsrMode::Async/>
+                        <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    </Routes>
+                </Router>
+            </I18nContextProvider>
+        </leptos_sessions::i18n::I18nContextProvider>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Header/>
+        <main class="demo-main"><p>{t!(i18n, not_found)}</p></main>
     }
 }
 
@@ -82,60 +108,205 @@ pub async fn whoami() -> Result<Option<Me>, ServerFnError> {
 
 #[component]
 fn Header() -> impl IntoView {
+    let i18n = use_i18n();
     let me = Resource::new(|| (), |()| whoami());
     view! {
         <header class="demo-header">
-            <a class="demo-brand" href="/">
+            <a class="demo-brand" href="/" rel="external">
                 <span class="demo-logo" aria-hidden="true">"◆"</span>
-                " Acme Notes"
+                " "
+                {t!(i18n, nav.brand)}
             </a>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    me.await.ok().flatten().map(|me| view! {
-                        <div class="demo-user">
-                            <span class="demo-user__name">{me.name}</span>
-                            <span class="demo-user__email">{me.email}</span>
-                            <form method="post" action="/auth/sign-out" class="demo-inline-form">
-                                <button type="submit" class="sessions-button">"Sign out"</button>
-                            </form>
-                        </div>
-                    })
-                })}
-            </Suspense>
+            <div class="demo-header__end">
+                <LanguageSwitch/>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.await.ok().flatten().map(|me| view! {
+                            <div class="demo-user">
+                                <span class="demo-user__name">{me.name}</span>
+                                <span class="demo-user__email">{me.email}</span>
+                                <form method="post" action="/auth/sign-out" class="demo-inline-form">
+                                    <button type="submit" class="sessions-button">{t!(i18n, nav.sign_out)}</button>
+                                </form>
+                            </div>
+                        })
+                    })}
+                </Suspense>
+            </div>
         </header>
+    }
+}
+
+/// English / Español: a plain form, so it works without JavaScript too.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let back = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        }
+    };
+    let pressed = move |locale: Locale| move || (i18n.get_locale() == locale).to_string();
+    view! {
+        <form method="post" action="/locale" class="demo-lang" aria-label=move || t_string!(i18n, nav.language)>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit" name="locale" value="en" lang="en" class="demo-lang__option" aria-pressed=pressed(Locale::en)>
+                "English"
+            </button>
+            <button type="submit" name="locale" value="es" lang="es" class="demo-lang__option" aria-pressed=pressed(Locale::es)>
+                "Español"
+            </button>
+        </form>
     }
 }
 
 #[component]
 fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
-    let failed = move || query.read().get("error").is_some();
+    // One "how did this browser sign in last time" lookup for all badges.
+    provide_context(use_last_login());
+    let error = move || {
+        query.read().get("error").map(|e| match e.as_str() {
+            "link" => t_string!(i18n, sign_in.error_link),
+            "oauth" => t_string!(i18n, sign_in.error_oauth),
+            _ => t_string!(i18n, sign_in.error_invalid),
+        })
+    };
+    let magic = move || query.read().get("magic");
     view! {
         <Header/>
         <main class="demo-main demo-main--narrow">
-            <h1 class="demo-h1">"Sign in"</h1>
-            {move || failed().then(|| view! {
-                <p class="sessions-error" role="alert">"Wrong email or password."</p>
+            <h1 class="demo-h1">{t!(i18n, sign_in.title)}</h1>
+            {move || error().map(|e| view! { <p class="sessions-error" role="alert">{e}</p> })}
+            {move || magic().map(|token| if token.is_empty() {
+                view! { <p class="sessions-notice" role="status">{t!(i18n, sign_in.magic_unknown)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="sessions-notice demo-magic" role="status">
+                        <p>{t!(i18n, sign_in.magic_sent)}</p>
+                        <a href=format!("/auth/magic/{token}") rel="external" class="demo-magic__link">
+                            {t!(i18n, sign_in.magic_open)}
+                        </a>
+                    </div>
+                }.into_any()
             })}
-            <form method="post" action="/auth/sign-in" class="demo-form">
-                <label class="demo-label" for="email">"Email"</label>
-                <input class="demo-input" id="email" name="email" type="email" autocomplete="username" required/>
-                <label class="demo-label" for="password">"Password"</label>
-                <input class="demo-input" id="password" name="password" type="password" autocomplete="current-password" required/>
-                <button type="submit" class="sessions-button sessions-button--primary">"Sign in"</button>
+
+            <section class="demo-method" aria-labelledby="method-password">
+                <h2 id="method-password" class="demo-h2">
+                    {t!(i18n, sign_in.password_title)}
+                    <LastUsedBadge method=AuthMethod::Password/>
+                </h2>
+                <form method="post" action="/auth/sign-in" class="demo-form">
+                    <label class="demo-label" for="email">{t!(i18n, sign_in.email)}</label>
+                    <input class="demo-input" id="email" name="email" type="email" autocomplete="username" required/>
+                    <label class="demo-label" for="password">{t!(i18n, sign_in.password)}</label>
+                    <input class="demo-input" id="password" name="password" type="password" autocomplete="current-password" required/>
+                    <button type="submit" class="sessions-button sessions-button--primary">{t!(i18n, sign_in.submit)}</button>
+                </form>
+            </section>
+
+            <p class="demo-or"><span>{t!(i18n, sign_in.or)}</span></p>
+
+            <section class="demo-method" aria-labelledby="method-magic">
+                <h2 id="method-magic" class="demo-h2">
+                    {t!(i18n, sign_in.magic_title)}
+                    <LastUsedBadge method=AuthMethod::MagicLink/>
+                </h2>
+                <form method="post" action="/auth/magic-link" class="demo-form">
+                    <label class="demo-label" for="magic-email">{t!(i18n, sign_in.email)}</label>
+                    <input class="demo-input" id="magic-email" name="email" type="email" autocomplete="username" required/>
+                    <button type="submit" class="sessions-button">{t!(i18n, sign_in.magic_submit)}</button>
+                </form>
+            </section>
+
+            <p class="demo-or"><span>{t!(i18n, sign_in.or)}</span></p>
+
+            <section class="demo-method" aria-labelledby="method-oauth">
+                <h2 id="method-oauth" class="demo-h2">
+                    {t!(i18n, sign_in.oauth_title)}
+                    <LastUsedBadge method=AuthMethod::Oauth provider="demo"/>
+                </h2>
+                <a href="/oauth/demo" class="sessions-button demo-oauth-button">{t!(i18n, sign_in.oauth_submit)}</a>
+                <p class="demo-hint">{t!(i18n, sign_in.oauth_note)}</p>
+            </section>
+
+            <p class="demo-hint">{t!(i18n, sign_in.accounts)}</p>
+        </main>
+    }
+}
+
+/// The stand-in OAuth provider's consent page.
+#[component]
+fn OAuthPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <main class="demo-main demo-main--narrow demo-provider">
+            <p class="demo-provider__banner" role="note">{t!(i18n, oauth.stand_in)}</p>
+            <h1 class="demo-h1">{t!(i18n, oauth.title)}</h1>
+            <p>{t!(i18n, oauth.prompt)}</p>
+            <form method="post" action="/oauth/demo/callback" class="demo-form">
+                {OAUTH_ACCOUNTS
+                    .iter()
+                    .map(|(email, name)| view! {
+                        <button type="submit" name="email" value=*email class="sessions-button demo-account">
+                            {t!(i18n, oauth.continue_as, name = move || *name)}
+                            <span class="demo-account__email">{*email}</span>
+                        </button>
+                    })
+                    .collect_view()}
+                <button type="submit" name="deny" value="1" class="sessions-button" formnovalidate=true>
+                    {t!(i18n, oauth.deny)}
+                </button>
             </form>
-            <p class="demo-hint">"Demo accounts: ada@example.com / lovelace-1815 · grace@example.com / hopper-1906"</p>
         </main>
     }
 }
 
 #[component]
 fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let notice = move || {
+        let q = query.read();
+        match q.get("password").as_deref() {
+            Some("changed") => {
+                let ended: u64 = q.get("ended").and_then(|n| n.parse().ok()).unwrap_or(0);
+                Some(view! {
+                    <p class="sessions-notice" role="status">{t!(i18n, settings.changed, count = move || ended)}</p>
+                }.into_any())
+            }
+            Some("wrong") => Some(
+                view! { <p class="sessions-error" role="alert">{t!(i18n, settings.wrong)}</p> }.into_any(),
+            ),
+            Some("short") => Some(
+                view! { <p class="sessions-error" role="alert">{t!(i18n, settings.too_short)}</p> }
+                    .into_any(),
+            ),
+            _ => None,
+        }
+    };
     view! {
         <Header/>
         <main class="demo-main">
-            <h1 class="demo-h1">"Settings"</h1>
+            <h1 class="demo-h1">{t!(i18n, settings.title)}</h1>
             <SessionsPage/>
+            <section id="password" class="demo-section" aria-labelledby="password-title">
+                <h2 id="password-title" class="sessions-title">{t!(i18n, settings.password_title)}</h2>
+                <p class="sessions-subtitle">{t!(i18n, settings.password_hint)}</p>
+                {notice}
+                <form method="post" action="/auth/password" class="demo-form demo-form--inline">
+                    <label class="demo-label" for="current-password">{t!(i18n, settings.current)}</label>
+                    <input class="demo-input" id="current-password" name="current_password" type="password" autocomplete="current-password" required/>
+                    <label class="demo-label" for="new-password">{t!(i18n, settings.new)}</label>
+                    <input class="demo-input" id="new-password" name="new_password" type="password" autocomplete="new-password" minlength="8" required/>
+                    <button type="submit" class="sessions-button">{t!(i18n, settings.submit)}</button>
+                </form>
+            </section>
         </main>
     }
 }

@@ -1,12 +1,62 @@
-//! The leptos-sessions demo host: its own users and sign-in (argon2), the
-//! library's layer around its router, and a settings page that mounts the
-//! library's components. Everything here is what a host app writes; the
-//! library does the rest.
+//! The leptos-sessions demo host: its own users and sign-in methods
+//! (password, magic link, a stand-in OAuth provider), the library's layer
+//! around its router, and a settings page that mounts the library's
+//! components. Everything here is what a host app writes; the library does
+//! the rest.
 
 #![forbid(unsafe_code)]
+
+// The demo's own copy (the library's components bring theirs).
+#[allow(deprecated, missing_docs, clippy::all)]
+mod i18n_gen {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_gen::i18n;
+// Rebuild when translations change.
+const _: &[u8] = include_bytes!("../locales/en.json");
+const _: &[u8] = include_bytes!("../locales/es.json");
 
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod host;
 
 pub use app::{App, shell};
+
+/// The demo's translations must be complete in every locale.
+#[cfg(test)]
+mod i18n_tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    fn keys(prefix: &str, value: &Value, out: &mut BTreeSet<String>) {
+        if let Value::Object(map) = value {
+            for (key, value) in map {
+                keys(&format!("{prefix}.{key}"), value, out);
+            }
+        } else {
+            out.insert(prefix.to_owned());
+        }
+    }
+
+    #[test]
+    fn english_and_spanish_have_the_same_keys() {
+        let load = |s: &str| {
+            let mut out = BTreeSet::new();
+            keys("", &serde_json::from_str(s).expect("valid JSON"), &mut out);
+            out
+        };
+        let en = load(include_str!("../locales/en.json"));
+        let es = load(include_str!("../locales/es.json"));
+        assert_eq!(
+            en.difference(&es).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in es.json"
+        );
+        assert_eq!(
+            es.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in en.json"
+        );
+    }
+}

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use leptos_sessions_demo::host::{self, DemoConfig, users};
+use leptos_sessions_demo::host::{self, DemoConfig};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -47,10 +47,7 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(config: DemoConfig) -> anyhow::Result<()> {
     let db = host::connect(&config.database_url).await?;
     let sessions = host::sessions(db.clone(), &config).await?;
-    users::create_table(&db).await.context("creating demo_users")?;
-    if config.seed {
-        users::seed(&db).await.context("seeding demo users")?;
-    }
+    host::seed(&sessions, &config).await?;
     tokio::spawn({
         let sessions = sessions.clone();
         async move {

@@ -7,20 +7,45 @@ mod common;
 use anyhow::Result;
 use axum::http::StatusCode;
 use common::{Device, MAC_CHROME, WIN_FIREFOX};
-use leptos_sessions_demo::host::{self, DemoConfig, users};
+use leptos_sessions_demo::host::{self, DemoConfig};
 
 async fn demo() -> Result<axum::Router> {
+    demo_with(false).await
+}
+
+async fn demo_with(seed_history: bool) -> Result<axum::Router> {
     let db = common::sqlite().await?;
     let config = DemoConfig {
         database_url: String::new(),
         secret: Some("demo-test-secret-demo-test-secret-0123456789".into()),
         dev_insecure_cookies: false,
         seed: true,
+        seed_history,
+        geoip_db: None,
     };
     let sessions = host::sessions(db.clone(), &config).await?;
-    users::create_table(&db).await?;
-    users::seed(&db).await?;
+    host::seed(&sessions, &config).await?;
     Ok(host::router(host::leptos_options(), sessions))
+}
+
+fn location(reply: &common::Reply) -> &str {
+    reply
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// The `<section>` of a sign-in method (`method-password`, …) in a page.
+fn method_section<'a>(body: &'a str, id: &str) -> &'a str {
+    let start = body.find(&format!("id=\"{id}\"")).unwrap_or(body.len());
+    let rest = &body[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+async fn post(d: &mut Device, path: &str, body: &str) -> Result<common::Reply> {
+    d.post_form(path, body, "http://app.test", "http://app.test/sign-in")
+        .await
 }
 
 async fn sign_in(d: &mut Device, email: &str, password: &str) -> Result<common::Reply> {
@@ -142,8 +167,26 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
         Some("/sign-in")
     );
     let page = a.send("GET", "/settings").await?;
-    assert!(!page.body.contains("Firefox 139 on Windows"));
+    assert!(!device_list(&page.body).contains("Firefox 139 on Windows"));
+    // The history says what happened to it.
+    assert!(
+        page.body.contains("logged out from another device"),
+        "{}",
+        page.body
+    );
     Ok(())
+}
+
+/// A page without Leptos' hydration markers, for text assertions.
+fn text(body: &str) -> String {
+    body.replace("<!>", "")
+}
+
+/// The `<ul>` of devices in a page.
+fn device_list(body: &str) -> &str {
+    let start = body.find("sessions-device-list").unwrap_or(body.len());
+    let rest = &body[start..];
+    &rest[..rest.find("</ul>").unwrap_or(rest.len())]
 }
 
 #[test]
@@ -160,4 +203,170 @@ fn case25_no_state_changing_server_function_uses_get() {
             "{path} uses {method}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_history_makes_a_believable_first_visit() -> Result<()> {
+    let app = demo_with(true).await?;
+    let mut d = Device::new(app, MAC_CHROME);
+    sign_in(&mut d, "ada@example.com", "lovelace-1815").await?;
+    let page = d.send("GET", "/settings").await?;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = text(&page.body);
+    let devices = device_list(&body);
+    for expected in [
+        "This device",
+        "Madrid, Spain",
+        "Barcelona, Spain",
+        "Android",
+        "iOS",
+        "via Demo",
+    ] {
+        assert!(devices.contains(expected), "{expected} not in {devices}");
+    }
+    assert!(
+        !devices.contains("Firefox"),
+        "the revoked device is gone: {devices}"
+    );
+    assert_eq!(devices.matches("<li").count(), 4, "{devices}");
+    for expected in [
+        "Failed sign-in attempt",
+        "wrong email or password",
+        "São Paulo, Brazil",
+        "logged out from another device",
+        "Signed out",
+        "New device",
+        "Sign out of all other sessions",
+    ] {
+        assert!(body.contains(expected), "{expected} missing");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn last_used_badge_follows_each_sign_in_method_without_javascript() -> Result<()> {
+    let app = demo().await?;
+    let mut d = Device::new(app, MAC_CHROME);
+    // A browser that never signed in: no badge anywhere.
+    let page = d.send("GET", "/sign-in").await?;
+    assert!(!page.body.contains("sessions-badge--last-used"), "{}", page.body);
+
+    sign_in(&mut d, "grace@example.com", "hopper-1906").await?;
+    post(&mut d, "/auth/sign-out", "").await?;
+    let page = d.send("GET", "/sign-in").await?;
+    assert_eq!(page.body.matches("sessions-badge--last-used").count(), 1);
+    assert!(method_section(&page.body, "method-password").contains("Last used"));
+
+    let reply = post(&mut d, "/auth/magic-link", "email=grace%40example.com").await?;
+    let shown = location(&reply).to_owned();
+    let token = shown
+        .strip_prefix("/sign-in?magic=")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!token.is_empty(), "{shown}");
+    let page = d.send("GET", &shown).await?;
+    assert!(
+        page.body.contains(&format!("/auth/magic/{token}")),
+        "the demo shows the link"
+    );
+    let reply = d.send("GET", &format!("/auth/magic/{token}")).await?;
+    assert_eq!(location(&reply), "/settings");
+    // Single use.
+    let again = d.send("GET", &format!("/auth/magic/{token}")).await?;
+    assert_eq!(location(&again), "/sign-in?error=link");
+    post(&mut d, "/auth/sign-out", "").await?;
+    let page = d.send("GET", "/sign-in").await?;
+    assert_eq!(page.body.matches("sessions-badge--last-used").count(), 1);
+    assert!(method_section(&page.body, "method-magic").contains("Last used"));
+
+    let reply = post(&mut d, "/oauth/demo/callback", "email=grace%40example.com").await?;
+    assert_eq!(location(&reply), "/settings");
+    let settings = d.send("GET", "/settings").await?;
+    assert!(device_list(&text(&settings.body)).contains("via Demo"));
+    post(&mut d, "/auth/sign-out", "").await?;
+    let page = d.send("GET", "/sign-in").await?;
+    assert_eq!(page.body.matches("sessions-badge--last-used").count(), 1);
+    assert!(method_section(&page.body, "method-oauth").contains("Last used"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_change_ends_the_other_sessions() -> Result<()> {
+    let app = demo().await?;
+    let mut a = Device::new(app.clone(), MAC_CHROME);
+    let mut b = Device::new(app.clone(), WIN_FIREFOX);
+    sign_in(&mut a, "dorothy@example.com", "vaughan-1910").await?;
+    sign_in(&mut b, "dorothy@example.com", "vaughan-1910").await?;
+    let wrong = post(
+        &mut a,
+        "/auth/password",
+        "current_password=nope&new_password=new-password-1",
+    )
+    .await?;
+    assert_eq!(location(&wrong), "/settings?password=wrong#password");
+    let reply = post(
+        &mut a,
+        "/auth/password",
+        "current_password=vaughan-1910&new_password=new-password-1",
+    )
+    .await?;
+    assert_eq!(location(&reply), "/settings?password=changed&ended=1#password");
+    assert_eq!(location(&b.send("GET", "/settings").await?), "/sign-in");
+    let page = a.send("GET", "/settings?password=changed&ended=1").await?;
+    let body = text(&page.body);
+    assert!(body.contains("1 other session was signed out"), "{body}");
+    assert!(body.contains("password changed"), "history names the reason");
+    // The new password works, the old one no longer does.
+    let mut c = Device::new(app, MAC_CHROME);
+    assert_eq!(
+        location(&sign_in(&mut c, "dorothy@example.com", "vaughan-1910").await?),
+        "/sign-in?error=invalid"
+    );
+    assert_eq!(
+        location(&sign_in(&mut c, "dorothy@example.com", "new-password-1").await?),
+        "/settings"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locale_follows_accept_language_and_the_switch_cookie() -> Result<()> {
+    let app = demo().await?;
+    let mut d = Device::new(app, MAC_CHROME);
+    let page = d
+        .send_with("GET", "/sign-in", &[("accept-language", "es-ES,es;q=0.9")])
+        .await?;
+    assert!(page.body.contains("lang=\"es\""), "{}", page.body);
+    assert!(page.body.contains("Inicia sesión en Acme Notes"));
+    let reply = post(&mut d, "/locale", "locale=en&back=%2Fsign-in").await?;
+    assert_eq!(location(&reply), "/sign-in");
+    let page = d
+        .send_with("GET", "/sign-in", &[("accept-language", "es-ES,es;q=0.9")])
+        .await?;
+    assert!(page.body.contains("Sign in to Acme Notes"), "the cookie wins");
+    let reply = post(&mut d, "/locale", "locale=es&back=%2F%2Fevil.example").await?;
+    assert_eq!(location(&reply), "/", "no open redirect");
+    sign_in(&mut d, "radia@example.com", "perlman-1951").await?;
+    let page = d.send("GET", "/settings").await?;
+    assert!(page.body.contains("Tus dispositivos") && page.body.contains("Historial de inicios de sesión"));
+    assert!(page.body.contains("Este dispositivo") && page.body.contains("Activo ahora"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_attempt_with_my_email_shows_in_my_history() -> Result<()> {
+    let app = demo().await?;
+    let mut stranger = Device::new(app.clone(), WIN_FIREFOX);
+    sign_in(&mut stranger, "%20Radia@Example.com%20", "guess").await?;
+    sign_in(&mut stranger, "someone-else@example.com", "guess").await?;
+    let mut me = Device::new(app, MAC_CHROME);
+    sign_in(&mut me, "radia@example.com", "perlman-1951").await?;
+    let page = me.send("GET", "/settings").await?;
+    assert_eq!(
+        page.body.matches("sessions-event--failed_login").count(),
+        1,
+        "only my identity's"
+    );
+    assert!(page.body.contains("Failed sign-in attempt"));
+    Ok(())
 }

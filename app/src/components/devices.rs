@@ -1,42 +1,50 @@
-//! `<Devices/>` and `<SessionsPage/>`.
+//! `<Devices/>`: the signed-in user's devices, with "Log out" per device and
+//! "Sign out of all other sessions".
 
-use leptos::{either::Either, prelude::*};
-use leptos_i18n::I18nContext;
+use leptos::{either::Either, html, prelude::*};
 
 use super::{
-    format::{RelativeAge, civil_date, country_flag, provider_label, relative_age},
+    common::{ErrorMessage, date_view, via_label},
+    composables::{UseDevicesReturn, use_devices},
+    format::{RelativeAge, country_flag, relative_age},
     icons::DeviceIcon,
 };
 use crate::{
-    api::{RevokeOtherSessions, RevokeSession, list_devices},
-    error::SessionsError,
+    api::{RevokeOtherSessions, RevokeSession},
     i18n::*,
-    types::{AuthMethod, DeviceList, DeviceView},
+    types::{DeviceList, DeviceView},
 };
 
-/// The whole sessions page: the device list with "Sign out of all other
-/// sessions".
+/// The signed-in user's devices: "This device" first, then the others, each
+/// with a "Log out" button behind a confirmation, and "Sign out of all other
+/// sessions" when there are others. Server-rendered; every form also works
+/// with JavaScript off. After an action the focus moves to the status
+/// message that reports it.
 #[component]
-pub fn SessionsPage() -> impl IntoView {
-    view! {
-        <div class="sessions-page">
-            <Devices/>
-        </div>
-    }
-}
-
-/// The signed-in user's devices: "This device" first, then the others with a
-/// "Log out" button each, and "Sign out of all other sessions" when there are
-/// others. Server-rendered; the forms work without JavaScript.
-#[component]
-pub fn Devices() -> impl IntoView {
+pub fn Devices(
+    /// Show "Sign out of all other sessions" under the list (only ever shown
+    /// when there are other sessions). Default `true`.
+    #[prop(default = true)]
+    sign_out_others: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let revoke = ServerAction::<RevokeSession>::new();
-    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
-    let devices = Resource::new(
-        move || (revoke.version().get(), revoke_others.version().get()),
-        |_| list_devices(),
-    );
+    let UseDevicesReturn {
+        devices,
+        revoke,
+        revoke_others,
+    } = use_devices();
+    let status = NodeRef::<html::Div>::new();
+    // The row (and the button) the user acted on is gone: move the focus to
+    // the message saying what happened, instead of losing it to <body>.
+    Effect::new(move |first: Option<()>| {
+        let done = revoke.value().with(Option::is_some) | revoke_others.value().with(Option::is_some);
+        if first.is_some()
+            && done
+            && let Some(el) = status.get()
+        {
+            let _ = el.focus();
+        }
+    });
 
     view! {
         <section class="sessions-devices" aria-labelledby="sessions-devices-title">
@@ -44,14 +52,21 @@ pub fn Devices() -> impl IntoView {
                 {t!(i18n, devices.title)}
             </h2>
             <p class="sessions-subtitle">{t!(i18n, devices.subtitle)}</p>
-            <ActionStatus revoke=revoke revoke_others=revoke_others/>
+            <div class="sessions-status" role="status" aria-live="polite" tabindex="-1" node_ref=status>
+                <ActionStatus revoke revoke_others/>
+            </div>
             <Transition fallback=move || {
-                view! { <p class="sessions-loading">{t!(i18n, devices.loading)}</p> }
+                view! { <p class="sessions-loading" aria-busy="true">{t!(i18n, devices.loading)}</p> }
             }>
                 {move || Suspend::new(async move {
                     match devices.await {
-                        Ok(list) => Either::Left(view! { <DeviceListView list revoke revoke_others/> }),
-                        Err(err) => Either::Right(view! { <ErrorMessage err/> }),
+                        Ok(list) => Either::Left(view! {
+                            <DeviceListView list revoke revoke_others sign_out_others/>
+                        }),
+                        Err(err) => Either::Right(view! {
+                            <p class="sessions-empty">{t!(i18n, devices.error_title)}</p>
+                            <ErrorMessage err/>
+                        }),
                     }
                 })}
             </Transition>
@@ -66,42 +81,23 @@ fn ActionStatus(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="sessions-status" role="status" aria-live="polite">
-            {move || match revoke.value().get() {
-                Some(Ok(())) => Some(Either::Left(view! {
-                    <p class="sessions-notice">{t!(i18n, devices.revoked)}</p>
-                })),
-                Some(Err(err)) => Some(Either::Right(view! { <ErrorMessage err/> })),
-                None => None,
-            }}
-            {move || match revoke_others.value().get() {
-                Some(Ok(count)) => Some(Either::Left(view! {
-                    <p class="sessions-notice">
-                        {t!(i18n, devices.signed_out_others, count = move || count)}
-                    </p>
-                })),
-                Some(Err(err)) => Some(Either::Right(view! { <ErrorMessage err/> })),
-                None => None,
-            }}
-        </div>
+        {move || match revoke.value().get() {
+            Some(Ok(())) => Some(Either::Left(view! {
+                <p class="sessions-notice">{t!(i18n, devices.revoked)}</p>
+            })),
+            Some(Err(err)) => Some(Either::Right(view! { <ErrorMessage err/> })),
+            None => None,
+        }}
+        {move || match revoke_others.value().get() {
+            Some(Ok(count)) => Some(Either::Left(view! {
+                <p class="sessions-notice">
+                    {t!(i18n, devices.signed_out_others, count = move || count)}
+                </p>
+            })),
+            Some(Err(err)) => Some(Either::Right(view! { <ErrorMessage err/> })),
+            None => None,
+        }}
     }
-}
-
-/// A translated error message.
-#[component]
-fn ErrorMessage(err: SessionsError) -> impl IntoView {
-    let i18n = use_i18n();
-    let text = move || match &err {
-        SessionsError::NotSignedIn => t_string!(i18n, errors.not_signed_in),
-        SessionsError::NotFound => t_string!(i18n, errors.not_found),
-        SessionsError::InvalidHandle => t_string!(i18n, errors.invalid_handle),
-        SessionsError::CurrentSession => t_string!(i18n, errors.current_session),
-        SessionsError::ReauthRequired => t_string!(i18n, errors.reauth_required),
-        SessionsError::Unavailable => t_string!(i18n, errors.unavailable),
-        SessionsError::Internal => t_string!(i18n, errors.internal),
-        SessionsError::Request(_) => t_string!(i18n, errors.request),
-    };
-    view! { <p class="sessions-error" role="alert">{text}</p> }
 }
 
 #[component]
@@ -109,6 +105,7 @@ fn DeviceListView(
     list: DeviceList,
     revoke: ServerAction<RevokeSession>,
     revoke_others: ServerAction<RevokeOtherSessions>,
+    sign_out_others: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let now = list.now;
@@ -124,11 +121,18 @@ fn DeviceListView(
                 .map(|device| view! { <DeviceRow device now revoke/> })
                 .collect_view()}
         </ul>
-        {(others > 0).then(|| view! {
+        {(sign_out_others && others > 0).then(|| view! {
             <ActionForm action=revoke_others attr:class="sessions-revoke-others">
-                <button type="submit" class="sessions-button sessions-button--danger">
+                <button
+                    type="submit"
+                    class="sessions-button sessions-button--danger"
+                    aria-describedby="sessions-revoke-others-hint"
+                >
                     {t!(i18n, devices.sign_out_others)}
                 </button>
+                <span id="sessions-revoke-others-hint" class="sessions-hint">
+                    {t!(i18n, devices.sign_out_others_hint)}
+                </span>
             </ActionForm>
         })}
     })
@@ -150,8 +154,6 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
         auth_provider,
     } = device;
     let flag = country_code.as_deref().and_then(country_flag);
-    let label_name = name.clone();
-    let row_handle = handle.clone();
     let activity = match relative_age(now, last_seen_at) {
         RelativeAge::Now => Either::Left(t!(i18n, devices.active_now)),
         RelativeAge::Minutes(n) => {
@@ -168,14 +170,34 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
             count = move || n
         )))),
     };
-    let (_, month, day) = civil_date(signed_in_at);
-    let month_name = move || month_label(i18n, month);
-    let method = auth_method.as_deref().map(AuthMethod::from_db);
-    let via = match (method, auth_provider) {
-        (Some(AuthMethod::Password) | None, _) => None,
-        (Some(_), Some(provider)) => Some(provider_label(&provider)),
-        (Some(m), None) => Some(method_label(i18n, m).to_owned()),
-    };
+    let date = move || date_view(i18n, now, signed_in_at);
+    let via = move || via_label(i18n, auth_method.as_deref(), auth_provider.as_deref());
+    let row_handle = handle.clone();
+    let revoke_form = (!current).then(|| {
+        let label = name.clone();
+        let confirm_label = name.clone();
+        view! {
+            <details class="sessions-confirm">
+                <summary class="sessions-button">
+                    <span aria-hidden="true">{t!(i18n, devices.log_out)}</span>
+                    <span class="sessions-sr-only">
+                        {t!(i18n, devices.log_out_device, name = move || label.clone())}
+                    </span>
+                </summary>
+                <div class="sessions-confirm__panel">
+                    <p class="sessions-confirm__text">
+                        {t!(i18n, devices.confirm_log_out, name = move || confirm_label.clone())}
+                    </p>
+                    <ActionForm action=revoke attr:class="sessions-device__revoke">
+                        <input type="hidden" name="handle" value=handle/>
+                        <button type="submit" class="sessions-button sessions-button--danger">
+                            {t!(i18n, devices.confirm)}
+                        </button>
+                    </ActionForm>
+                </div>
+            </details>
+        }
+    });
 
     view! {
         <li class="sessions-device" class:sessions-device--current=current data-handle=row_handle>
@@ -200,57 +222,15 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
                     <span class="sessions-device__activity">{activity}</span>
                     <span class="sessions-sep" aria-hidden="true">" · "</span>
                     <span class="sessions-device__signed-in">
-                        {t!(i18n, devices.signed_in, month = month_name, day = move || day)}
-                        {via.map(|via| view! {
+                        {t!(i18n, devices.signed_in_on, date = date)}
+                        {move || via().map(|via| view! {
                             " "
                             <span class="sessions-pill">{t!(i18n, devices.via, provider = move || via.clone())}</span>
                         })}
                     </span>
                 </div>
             </div>
-            {(!current).then(|| view! {
-                <ActionForm action=revoke attr:class="sessions-device__revoke">
-                    <input type="hidden" name="handle" value=handle/>
-                    <button
-                        type="submit"
-                        class="sessions-button"
-                        aria-label=move || format!("{} ({})", t_string!(i18n, devices.log_out), label_name)
-                    >
-                        {t!(i18n, devices.log_out)}
-                    </button>
-                </ActionForm>
-            })}
+            {revoke_form}
         </li>
-    }
-}
-
-fn month_label(i18n: I18nContext<Locale>, month: u32) -> &'static str {
-    match month {
-        1 => t_string!(i18n, time.months.jan),
-        2 => t_string!(i18n, time.months.feb),
-        3 => t_string!(i18n, time.months.mar),
-        4 => t_string!(i18n, time.months.apr),
-        5 => t_string!(i18n, time.months.may),
-        6 => t_string!(i18n, time.months.jun),
-        7 => t_string!(i18n, time.months.jul),
-        8 => t_string!(i18n, time.months.aug),
-        9 => t_string!(i18n, time.months.sep),
-        10 => t_string!(i18n, time.months.oct),
-        11 => t_string!(i18n, time.months.nov),
-        _ => t_string!(i18n, time.months.dec),
-    }
-}
-
-fn method_label(i18n: I18nContext<Locale>, method: AuthMethod) -> &'static str {
-    match method {
-        AuthMethod::Password => t_string!(i18n, methods.password),
-        AuthMethod::Oauth => t_string!(i18n, methods.oauth),
-        AuthMethod::GoogleOneTap => t_string!(i18n, methods.google_one_tap),
-        AuthMethod::Passkey => t_string!(i18n, methods.passkey),
-        AuthMethod::MagicLink => t_string!(i18n, methods.magic_link),
-        AuthMethod::Otp => t_string!(i18n, methods.otp),
-        AuthMethod::Sso => t_string!(i18n, methods.sso),
-        AuthMethod::Token => t_string!(i18n, methods.token),
-        AuthMethod::Unknown => t_string!(i18n, methods.unknown),
     }
 }

@@ -1,9 +1,11 @@
 //! Server side of the demo host (feature `ssr`).
 
 pub mod auth;
+pub mod geo;
+pub mod seed;
 pub mod users;
 
-use std::{net::SocketAddr, path::Path, time::Duration};
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::{
@@ -15,7 +17,9 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use leptos_sessions::server::{CookieKey, CurrentSession, Sessions, SessionsConfig};
+use leptos_sessions::server::{
+    CookieKey, CurrentSession, GeoLookup, Sessions, SessionsConfig, geo::MaxMindGeo,
+};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::app::{App, shell};
@@ -27,6 +31,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The library handle.
     pub sessions: Sessions,
+    /// The demo's magic-link tokens.
+    pub magic_links: auth::MagicLinks,
 }
 
 /// Demo settings, from the environment.
@@ -43,6 +49,12 @@ pub struct DemoConfig {
     pub dev_insecure_cookies: bool,
     /// Seed demo users (`DEMO_SEED`, default `true`).
     pub seed: bool,
+    /// Give Ada a few weeks of login history when her account is created
+    /// (`DEMO_SEED_HISTORY`, default `true`).
+    pub seed_history: bool,
+    /// A MaxMind-format `.mmdb` (City or Country) for real locations
+    /// (`GEOIP_DB`); the seeded history's addresses resolve without one.
+    pub geoip_db: Option<String>,
 }
 
 impl DemoConfig {
@@ -57,6 +69,8 @@ impl DemoConfig {
             secret: std::env::var("SESSIONS_SECRET").ok().filter(|s| !s.is_empty()),
             dev_insecure_cookies: flag("SESSIONS_DEV_INSECURE_COOKIES", false),
             seed: flag("DEMO_SEED", true),
+            seed_history: flag("DEMO_SEED_HISTORY", true),
+            geoip_db: std::env::var("GEOIP_DB").ok().filter(|s| !s.is_empty()),
         }
     }
 }
@@ -113,19 +127,62 @@ fn rand_u64() -> u64 {
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
+/// The library configuration of the demo.
+///
+/// # Errors
+/// When the secret cannot be read or created, or `GEOIP_DB` is unusable.
+pub fn sessions_config(config: &DemoConfig) -> anyhow::Result<SessionsConfig> {
+    let mut cfg = SessionsConfig::new(load_secret(config)?);
+    cfg.dev_insecure_cookies = config.dev_insecure_cookies;
+    let real: Option<Arc<dyn GeoLookup>> = match &config.geoip_db {
+        Some(path) => Some(Arc::new(
+            MaxMindGeo::open(path).with_context(|| format!("GEOIP_DB={path}"))?,
+        )),
+        None => None,
+    };
+    cfg.geo = Some(Arc::new(geo::DemoGeo::new(real)));
+    Ok(cfg)
+}
+
 /// Builds the library handle for the demo (and runs the migrations).
 ///
 /// # Errors
 /// Configuration or database errors, with what to fix.
 pub async fn sessions(db: DatabaseConnection, config: &DemoConfig) -> anyhow::Result<Sessions> {
-    let mut cfg = SessionsConfig::new(load_secret(config)?);
-    cfg.dev_insecure_cookies = config.dev_insecure_cookies;
-    let sessions = Sessions::new(db, cfg).context("invalid leptos-sessions configuration")?;
+    let sessions =
+        Sessions::new(db, sessions_config(config)?).context("invalid leptos-sessions configuration")?;
     sessions
         .migrate()
         .await
         .context("running leptos-sessions migrations")?;
     Ok(sessions)
+}
+
+/// Creates the demo's users table, seeds the accounts (with `config.seed`)
+/// and, for a freshly created Ada, a believable history
+/// (`config.seed_history`).
+///
+/// # Errors
+/// Database errors.
+pub async fn seed(sessions: &Sessions, config: &DemoConfig) -> anyhow::Result<()> {
+    let db = sessions.db();
+    users::create_table(db).await.context("creating demo_users")?;
+    if !config.seed {
+        return Ok(());
+    }
+    let inserted = users::seed(db).await.context("seeding demo users")?;
+    if config.seed_history && inserted.iter().any(|id| id == "u-ada") {
+        seed::seed_history(
+            db.clone(),
+            sessions_config(config)?,
+            "u-ada",
+            "ada@example.com",
+            sessions.now_ms(),
+        )
+        .await
+        .context("seeding the demo history")?;
+    }
+    Ok(())
 }
 
 /// The demo's router: its own auth routes, the Leptos app, and the library's
@@ -134,6 +191,7 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
     let state = AppState {
         leptos_options: leptos_options.clone(),
         sessions: sessions.clone(),
+        magic_links: auth::MagicLinks::default(),
     };
     let routes = generate_route_list(App);
     Router::new()
@@ -141,6 +199,11 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         .route("/demo.css", get(demo_css))
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))
+        .route("/auth/magic-link", post(auth::magic_link))
+        .route("/auth/magic/{token}", get(auth::magic_link_open))
+        .route("/oauth/demo/callback", post(auth::oauth_callback))
+        .route("/auth/password", post(auth::change_password))
+        .route("/locale", post(auth::set_locale))
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -35,10 +35,46 @@ pub mod entity {
 
 pub use entity::Model as User;
 
-/// The seeded accounts: `(id, email, name, password)`.
+/// The seeded accounts: `(id, email, name, password)`. The first two are
+/// the ones the sign-in page mentions (Ada's has a seeded history); the
+/// others give each end-to-end journey an account of its own.
 pub const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
     ("u-ada", "ada@example.com", "Ada Lovelace", "lovelace-1815"),
     ("u-grace", "grace@example.com", "Grace Hopper", "hopper-1906"),
+    ("u-alan", "alan@example.com", "Alan Turing", "turing-1912"),
+    (
+        "u-katherine",
+        "katherine@example.com",
+        "Katherine Johnson",
+        "johnson-1918",
+    ),
+    (
+        "u-margaret",
+        "margaret@example.com",
+        "Margaret Hamilton",
+        "hamilton-1936",
+    ),
+    (
+        "u-edsger",
+        "edsger@example.com",
+        "Edsger Dijkstra",
+        "dijkstra-1930",
+    ),
+    (
+        "u-barbara",
+        "barbara@example.com",
+        "Barbara Liskov",
+        "liskov-1939",
+    ),
+    (
+        "u-dorothy",
+        "dorothy@example.com",
+        "Dorothy Vaughan",
+        "vaughan-1910",
+    ),
+    ("u-hedy", "hedy@example.com", "Hedy Lamarr", "lamarr-1914"),
+    ("u-radia", "radia@example.com", "Radia Perlman", "perlman-1951"),
+    ("u-frances", "frances@example.com", "Frances Allen", "allen-1932"),
 ];
 
 /// Creates the users table.
@@ -57,11 +93,12 @@ pub async fn create_table<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Inserts the demo users that are missing.
+/// Inserts the demo users that are missing; returns the ids it inserted.
 ///
 /// # Errors
 /// Database or hashing errors.
-pub async fn seed<C: ConnectionTrait>(db: &C) -> anyhow::Result<()> {
+pub async fn seed<C: ConnectionTrait>(db: &C) -> anyhow::Result<Vec<String>> {
+    let mut inserted = Vec::new();
     for (id, email, name, password) in DEMO_USERS {
         if entity::Entity::find_by_id(*id).one(db).await?.is_some() {
             continue;
@@ -74,8 +111,53 @@ pub async fn seed<C: ConnectionTrait>(db: &C) -> anyhow::Result<()> {
         })
         .exec_without_returning(db)
         .await?;
+        inserted.push((*id).to_owned());
     }
+    Ok(inserted)
+}
+
+/// A user by email (trimmed, case-insensitive).
+///
+/// # Errors
+/// The database error.
+pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &str) -> Result<Option<User>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await
+}
+
+/// Replaces a user's password.
+///
+/// # Errors
+/// Database or hashing errors.
+pub async fn set_password<C: ConnectionTrait>(db: &C, id: &str, password: &str) -> anyhow::Result<()> {
+    let hash = tokio::task::block_in_place(|| hash_password(password))?;
+    entity::Entity::update(entity::ActiveModel {
+        id: Set(id.to_owned()),
+        password_hash: Set(hash),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
     Ok(())
+}
+
+/// Checks `password` against the user `id`'s.
+///
+/// # Errors
+/// The database error.
+pub async fn verify_id<C: ConnectionTrait>(db: &C, id: &str, password: &str) -> Result<bool, DbErr> {
+    let Some(user) = find_by_id(db, id).await? else {
+        return Ok(false);
+    };
+    Ok(tokio::task::block_in_place(|| {
+        PasswordHash::new(&user.password_hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    }))
 }
 
 /// Hashes a password with argon2id.

@@ -1,0 +1,245 @@
+//! leptos-use-style function families behind the components, for hosts that
+//! want their own markup: `use_devices()`, `use_history()`,
+//! `use_last_login()`, each with a `_with_options` variant, an options
+//! struct whose field docs state the defaults, and a return struct.
+//!
+//! ## Server-Side Rendering
+//!
+//! The resources are *blocking* by default: the server waits for them before
+//! it sends the page, so the data is in the HTML and every form works with
+//! JavaScript off. On a streaming route use `SsrMode::PartiallyBlocked` (or
+//! `SsrMode::Async`) so blocking resources render in place.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::{RevokeOtherSessions, RevokeSession, last_login, list_devices, list_history},
+    error::SessionsError,
+    types::{DeviceList, HistoryList, LastLogin},
+};
+
+/// The revoke actions, shared by everything below one
+/// [`provide_sessions_actions`] so that, for example, `<History/>` reloads
+/// after `<Devices/>` logged a device out.
+#[derive(Clone, Copy)]
+pub struct SessionsActions {
+    /// "Log out" of one device (form field `handle`).
+    pub revoke: ServerAction<RevokeSession>,
+    /// "Sign out of all other sessions".
+    pub revoke_others: ServerAction<RevokeOtherSessions>,
+}
+
+impl SessionsActions {
+    /// Fresh actions (not shared).
+    pub fn new() -> Self {
+        Self {
+            revoke: ServerAction::new(),
+            revoke_others: ServerAction::new(),
+        }
+    }
+
+    /// Tracks both actions: changes whenever one of them completes.
+    pub fn version(&self) -> (usize, usize) {
+        (self.revoke.version().get(), self.revoke_others.version().get())
+    }
+}
+
+impl Default for SessionsActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Creates [`SessionsActions`] and provides them to the components below, so
+/// that `<Devices/>` and `<History/>` placed side by side stay in sync.
+/// `<SessionsPage/>` does this itself.
+pub fn provide_sessions_actions() -> SessionsActions {
+    let actions = SessionsActions::new();
+    provide_context(actions);
+    actions
+}
+
+/// The provided actions, or fresh ones.
+pub fn use_sessions_actions() -> SessionsActions {
+    use_context::<SessionsActions>().unwrap_or_default()
+}
+
+fn resource<T, Fut>(
+    blocking: bool,
+    source: impl Fn() -> (usize, usize) + Send + Sync + 'static,
+    fetch: impl Fn() -> Fut + Send + Sync + 'static,
+) -> Resource<T>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    if blocking {
+        Resource::new_blocking(source, move |_| fetch())
+    } else {
+        Resource::new(source, move |_| fetch())
+    }
+}
+
+/// Options of [`use_devices_with_options`].
+#[derive(Debug, Clone, Copy)]
+pub struct UseDevicesOptions {
+    /// Blocking resource: the server waits for the list before sending the
+    /// page (see the module docs). Default `true`.
+    pub blocking: bool,
+}
+
+impl Default for UseDevicesOptions {
+    fn default() -> Self {
+        Self { blocking: true }
+    }
+}
+
+/// What [`use_devices`] returns.
+#[derive(Clone, Copy)]
+pub struct UseDevicesReturn {
+    /// The signed-in user's devices, current first; refetched after each
+    /// revoke.
+    pub devices: Resource<Result<DeviceList, SessionsError>>,
+    /// "Log out" of one device: dispatch it or use it in an `<ActionForm>`
+    /// with a hidden `handle` field.
+    pub revoke: ServerAction<RevokeSession>,
+    /// "Sign out of all other sessions".
+    pub revoke_others: ServerAction<RevokeOtherSessions>,
+}
+
+/// The signed-in user's devices and the actions on them, with the default
+/// [`UseDevicesOptions`].
+///
+/// ## Usage
+///
+/// ```rust,ignore
+/// use leptos::prelude::*;
+/// use leptos_sessions::components::{UseDevicesReturn, use_devices};
+///
+/// #[component]
+/// fn DeviceCount() -> impl IntoView {
+///     let UseDevicesReturn { devices, .. } = use_devices();
+///     view! {
+///         <Suspense fallback=|| "…">
+///             {move || Suspend::new(async move {
+///                 devices.await.map(|list| list.devices.len()).unwrap_or(0)
+///             })}
+///         </Suspense>
+///     }
+/// }
+/// ```
+pub fn use_devices() -> UseDevicesReturn {
+    use_devices_with_options(UseDevicesOptions::default())
+}
+
+/// [`use_devices`] with options.
+pub fn use_devices_with_options(options: UseDevicesOptions) -> UseDevicesReturn {
+    let actions = use_sessions_actions();
+    let devices = resource(options.blocking, move || actions.version(), list_devices);
+    UseDevicesReturn {
+        devices,
+        revoke: actions.revoke,
+        revoke_others: actions.revoke_others,
+    }
+}
+
+/// Options of [`use_history_with_options`].
+#[derive(Debug, Clone, Copy)]
+pub struct UseHistoryOptions {
+    /// How many entries, newest first (the server caps it at
+    /// [`crate::api::MAX_HISTORY`]). Default `10`.
+    pub limit: u64,
+    /// Blocking resource (see the module docs). Default `true`.
+    pub blocking: bool,
+}
+
+impl Default for UseHistoryOptions {
+    fn default() -> Self {
+        Self {
+            limit: 10,
+            blocking: true,
+        }
+    }
+}
+
+/// What [`use_history`] returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UseHistoryReturn {
+    /// The signed-in user's trail, newest first, failed attempts with their
+    /// identity included; refetched after a revoke by shared
+    /// [`SessionsActions`].
+    pub history: Resource<Result<HistoryList, SessionsError>>,
+}
+
+/// The signed-in user's login history, with the default
+/// [`UseHistoryOptions`] (10 entries).
+///
+/// ## Usage
+///
+/// ```rust,ignore
+/// use leptos_sessions::components::{UseHistoryOptions, use_history_with_options};
+///
+/// let history = use_history_with_options(UseHistoryOptions { limit: 50, ..Default::default() }).history;
+/// ```
+pub fn use_history() -> UseHistoryReturn {
+    use_history_with_options(UseHistoryOptions::default())
+}
+
+/// [`use_history`] with options.
+pub fn use_history_with_options(options: UseHistoryOptions) -> UseHistoryReturn {
+    let actions = use_context::<SessionsActions>();
+    let limit = options.limit;
+    let history = resource(
+        options.blocking,
+        move || actions.map(|a| a.version()).unwrap_or_default(),
+        move || list_history(limit),
+    );
+    UseHistoryReturn { history }
+}
+
+/// Options of [`use_last_login_with_options`].
+#[derive(Debug, Clone, Copy)]
+pub struct UseLastLoginOptions {
+    /// Blocking resource (see the module docs), so the "Last used" badge is
+    /// in the HTML without JavaScript. Default `true`.
+    pub blocking: bool,
+}
+
+impl Default for UseLastLoginOptions {
+    fn default() -> Self {
+        Self { blocking: true }
+    }
+}
+
+/// What [`use_last_login`] returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UseLastLoginReturn {
+    /// How this browser last signed in (`None` if it never did, or its
+    /// cookies were cleared). Works signed out.
+    pub last_login: Resource<Result<Option<LastLogin>, SessionsError>>,
+}
+
+/// How this browser last signed in, with the default
+/// [`UseLastLoginOptions`]. Provide the return value as context
+/// (`provide_context(use_last_login())`) to let several `<LastUsedBadge/>`
+/// share one request.
+///
+/// ## Usage
+///
+/// ```rust,ignore
+/// use leptos_sessions::components::use_last_login;
+///
+/// let last = use_last_login().last_login;
+/// let used_google = move || {
+///     last.get().and_then(Result::ok).flatten().is_some_and(|l| l.matches("oauth", Some("google")))
+/// };
+/// ```
+pub fn use_last_login() -> UseLastLoginReturn {
+    use_last_login_with_options(UseLastLoginOptions::default())
+}
+
+/// [`use_last_login`] with options.
+pub fn use_last_login_with_options(options: UseLastLoginOptions) -> UseLastLoginReturn {
+    let last_login = resource(options.blocking, || (0, 0), last_login);
+    UseLastLoginReturn { last_login }
+}
