@@ -4,7 +4,8 @@
 //! Expected values use each project's own vocabulary; they are mapped to
 //! ours here ("Mac OS X" → "macOS", "Chrome Mobile" → "Chrome"), never edited.
 //! Each measure fails below a floor set a little under what the parser
-//! reached when the floor was written. Run with `--nocapture` for the table;
+//! reached when the floor was written (the measured values are in
+//! `docs/device-intelligence.md`). Run with `--nocapture` for the table;
 //! `CORPORA_MISSES=field` prints that field's misses.
 //!
 //! The corpora directory is `$LEPTOS_SESSIONS_CORPORA` or
@@ -292,9 +293,16 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
             };
             if name.contains("test_ua") {
                 let expected = uap_browser(family);
-                let got = info.browser_name.as_deref().unwrap_or("Other");
+                // A native app's own name is its user-agent family.
+                let (got, got_version) = match &info.app_name {
+                    Some(app) => (app.as_str(), info.app_version.as_deref()),
+                    None => (
+                        info.browser_name.as_deref().unwrap_or("Other"),
+                        info.browser_version.as_deref(),
+                    ),
+                };
                 let expected_major = get(&case, "major").map(str::to_owned);
-                let got_major = major(info.browser_version.as_deref());
+                let got_major = major(got_version);
                 let family_hit = got == expected;
                 let major_hit = family_hit && (expected_major.is_none() || expected_major == got_major);
                 let miss = || format!("{expected} {expected_major:?} ≠ {got} {got_major:?} | {ua}");
@@ -342,9 +350,22 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
                     let hit = got.as_ref().is_some_and(|g| {
                         *g == norm(model) || *g == norm(family) || *g == norm(&format!("{brand} {model}"))
                     });
-                    device_report.add("model (Android UAs)", hit, || {
-                        format!("{model} / {family} ≠ {:?} | {ua}", info.device_model)
-                    });
+                    let miss = || format!("{model} / {family} ≠ {:?} | {ua}", info.device_model);
+                    device_report.add("model (Android UAs, exact)", hit, miss);
+                    // uap writes "One Touch 6032" where the UA (and we) say
+                    // "ALCATEL ONETOUCH 6032": same device, brand prefix and
+                    // punctuation aside.
+                    let alnum = |s: &str| {
+                        s.chars()
+                            .filter(char::is_ascii_alphanumeric)
+                            .collect::<String>()
+                            .to_lowercase()
+                    };
+                    let loose = info
+                        .device_model
+                        .as_deref()
+                        .is_some_and(|g| !alnum(model).is_empty() && alnum(g).ends_with(&alnum(model)));
+                    device_report.add("model (Android UAs, brand-insensitive)", hit || loose, miss);
                 }
                 if family == "iPhone" || family == "iPad" || family == "iPod" {
                     let want = if family == "iPod" {
@@ -362,22 +383,23 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
         }
     }
     failures.extend(ua_report.check(&[
-        ("family (all)", 0.0),
-        ("family+major (all)", 0.0),
-        ("family (mainstream browsers)", 0.0),
-        ("family+major (mainstream browsers)", 0.0),
+        ("family (all)", 46.0),
+        ("family+major (all)", 26.0),
+        ("family (mainstream browsers)", 96.0),
+        ("family+major (mainstream browsers)", 93.5),
     ]));
     failures.extend(os_report.check(&[
-        ("family (all)", 0.0),
-        ("family (mainstream OS)", 0.0),
-        ("family+major (mainstream OS, unfrozen)", 0.0),
+        ("family (all)", 65.0),
+        ("family (mainstream OS)", 81.0),
+        ("family+major (mainstream OS, unfrozen)", 55.0),
     ]));
     failures.extend(device_report.check(&[
-        ("bot flag", 0.0),
-        ("bot recall", 0.0),
-        ("no false bot", 0.0),
-        ("model (Android UAs)", 0.0),
-        ("type (Apple devices)", 0.0),
+        ("bot flag", 99.5),
+        ("bot recall", 85.0),
+        ("no false bot", 99.8),
+        ("model (Android UAs, exact)", 81.0),
+        ("model (Android UAs, brand-insensitive)", 93.0),
+        ("type (Apple devices)", 80.0),
     ]));
 
     // --- woothee ------------------------------------------------------------
@@ -410,10 +432,18 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
                 let expected = match expected_name {
                     "SamsungBrowser" => "Samsung Internet",
                     "Webview" => "WebView",
+                    "Google Search App" => "Google",
+                    // woothee names the pre-Chrome stock browser "Safari".
+                    "Safari" if ua.contains("Android") => "Android Browser",
                     other => other,
                 };
-                let got = info.browser_name.as_deref().unwrap_or("UNKNOWN");
-                let got = if got == "Android WebView" { "WebView" } else { got };
+                // woothee does not tell these apart from their families.
+                let got = match info.browser_name.as_deref().unwrap_or("UNKNOWN") {
+                    "Android WebView" => "WebView",
+                    "Opera Mini" => "Opera",
+                    "IE Mobile" => "Internet Explorer",
+                    other => other,
+                };
                 w.add("browser name", got == expected, || {
                     format!("{expected} ≠ {got} | {ua}")
                 });
@@ -459,11 +489,11 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
         }
     }
     failures.extend(w.check(&[
-        ("device type (category)", 0.0),
-        ("browser name", 0.0),
-        ("browser name+major", 0.0),
-        ("os (desktop/mobile families)", 0.0),
-        ("os version (non-Windows)", 0.0),
+        ("device type (category)", 96.5),
+        ("browser name", 96.0),
+        ("browser name+major", 91.0),
+        ("os (desktop/mobile families)", 94.0),
+        ("os version (non-Windows)", 93.0),
     ]));
 
     anyhow::ensure!(

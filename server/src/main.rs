@@ -20,6 +20,15 @@ enum Command {
     Serve,
     /// Run one retention/expiry sweep and print what it removed.
     Sweep,
+    /// Read user agents from stdin, one per line, and print one JSON object
+    /// per line: browser, OS, device type and model, app, bot flag and the
+    /// display name ("why is my device called Unknown?").
+    Ua {
+        /// A legacy native-app name to recognise (repeatable), as in
+        /// `MyApp Android 1.0.5 (build 6; Android 14; sdk 34; Pixel 7)`.
+        #[arg(long = "app", value_name = "NAME")]
+        native_app_names: Vec<String>,
+    },
 }
 
 #[tokio::main]
@@ -31,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
     let config = DemoConfig::from_env();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
+        Command::Ua { native_app_names } => parse_user_agents(native_app_names),
         Command::Sweep => {
             let db = host::connect(&config.database_url).await?;
             let sessions = host::sessions(db, &config).await?;
@@ -73,4 +83,49 @@ async fn serve(config: DemoConfig) -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
+}
+
+/// The `ua` subcommand: one JSON object per input line. Lines that are not
+/// UTF-8 are read lossily; blank lines are skipped.
+fn parse_user_agents(native_app_names: Vec<String>) -> anyhow::Result<()> {
+    use std::io::{BufRead as _, Write as _};
+
+    use leptos_sessions::server::{DeviceInfo, DeviceOptions};
+
+    let options = DeviceOptions {
+        native_app_names,
+        client_hints: false,
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in std::io::stdin().lock().split(b'\n') {
+        let line = line.context("reading stdin")?;
+        let line = String::from_utf8_lossy(&line);
+        let ua = line.trim();
+        if ua.is_empty() {
+            continue;
+        }
+        let d = DeviceInfo::parse_with(ua, &[], &options);
+        let json = serde_json::json!({
+            "user_agent": ua,
+            "browser_name": d.browser_name,
+            "browser_version": d.browser_version,
+            "os_name": d.os_name,
+            "os_version": d.os_version,
+            "device_type": d.device_type.as_str(),
+            "device_model": d.device_model,
+            "app_name": d.app_name,
+            "app_version": d.app_version,
+            "app_build": d.app_build,
+            "bot": d.is_bot(),
+            "display_name": d.display_name(),
+        });
+        match writeln!(out, "{json}") {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other.context("writing stdout")?,
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing stdout"),
+    }
 }

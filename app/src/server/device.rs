@@ -204,7 +204,7 @@ fn parse_web(ua: &str) -> DeviceInfo {
     if let Some(r) = PARSER.parse(ua) {
         woothee_category = r.category;
         woothee_os = r.os;
-        info.browser_name = known(r.name).map(|n| rename_woothee_browser(&n));
+        info.browser_name = known(r.name).map(|n| rename_woothee_browser(&n, ua));
         info.browser_version = known(&r.version);
         let (os_name, os_version) = normalize_os(r.os, &r.os_version);
         info.os_name = os_name;
@@ -224,7 +224,10 @@ fn parse_web(ua: &str) -> DeviceInfo {
         }
     }
     // woothee's catch-all names say less than the UA's own product token.
-    if matches!(info.browser_name.as_deref(), Some("misc crawler" | "HTTP Library")) {
+    if matches!(
+        info.browser_name.as_deref(),
+        Some("misc crawler" | "HTTP Library")
+    ) {
         info.browser_name = bot_name(ua).or(info.browser_name.take());
         info.browser_version = None;
     }
@@ -234,20 +237,46 @@ fn parse_web(ua: &str) -> DeviceInfo {
         return info;
     }
 
+    if apple_native_http(&mut info, ua) {
+        return info;
+    }
+    if info.browser_name.as_deref() == Some("Internet Explorer") {
+        if let Some(real) = real_ie_version(ua) {
+            info.browser_version = Some(real);
+        }
+    }
     refine_os(&mut info, ua, woothee_os);
     if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
+    } else if info.browser_name.is_none() {
+        if let Some((name, version)) = fallback_browser(ua) {
+            info.browser_name = Some(name.to_owned());
+            info.browser_version = version;
+        }
     }
     refine_type(&mut info, ua);
     info
 }
 
-fn rename_woothee_browser(name: &str) -> String {
+fn rename_woothee_browser(name: &str, ua: &str) -> String {
     match name {
         "SamsungBrowser" => "Samsung Internet".to_owned(),
+        "Google Search App" => "Google".to_owned(),
+        // woothee's "Webview": Android's, iOS's in-app one, or a Safari
+        // whose token lost its slash.
+        "Webview" if ua.contains("Android") => "Android WebView".to_owned(),
+        "Webview" if ua.contains("Safari") => "Safari".to_owned(),
+        "Webview" => "WebView".to_owned(),
         other => other.to_owned(),
     }
+}
+
+/// IE in compatibility view claims an older `MSIE`; Trident tells the truth.
+fn real_ie_version(ua: &str) -> Option<String> {
+    let trident = token_version(ua, "Trident/").flatten()?;
+    let major = trident.split('.').next()?.parse::<u32>().ok()?;
+    (4..=8).contains(&major).then(|| format!("{}.0", major + 4))
 }
 
 /// Maps woothee's OS vocabulary to the names people use, dropping versions
@@ -282,17 +311,22 @@ fn normalize_os(os: &str, version: &str) -> (Option<String>, Option<String>) {
 }
 
 /// Finds `token` in `ua` at a product-token boundary (start, or after a
-/// space, `(`, `)`, `;` or `,`); returns the byte offset just after it.
+/// space, `(`, `)`, `;`, `,` or `/`); returns the byte offset just after it.
 fn find_token(ua: &str, token: &str) -> Option<usize> {
+    find_product(ua, token, |_| true)
+}
+
+fn find_product(ua: &str, token: &str, next_ok: impl Fn(Option<u8>) -> bool) -> Option<usize> {
     let bytes = ua.as_bytes();
     let mut from = 0;
     while let Some(pos) = ua.get(from..)?.find(token) {
         let at = from + pos;
-        let boundary = at == 0 || matches!(bytes.get(at - 1), Some(b' ' | b'(' | b')' | b';' | b','));
-        if boundary {
-            return Some(at + token.len());
+        let end = at + token.len();
+        let boundary = at == 0 || matches!(bytes.get(at - 1), Some(b' ' | b'(' | b')' | b';' | b',' | b'/'));
+        if boundary && next_ok(bytes.get(end).copied()) {
+            return Some(end);
         }
-        from = at + token.len();
+        from = end;
     }
     None
 }
@@ -301,6 +335,19 @@ fn find_token(ua: &str, token: &str) -> Option<usize> {
 fn token_version(ua: &str, token: &str) -> Option<Option<String>> {
     let end = find_token(ua, token)?;
     Some(version_at(ua, end))
+}
+
+/// A product `name` followed by a separator (`/`, space, `_`, `)`, `;`,
+/// the end, or glued digits as in `UCWEB7.0`); the version after it.
+fn product_version(ua: &str, name: &str) -> Option<Option<String>> {
+    let end = find_product(ua, name, |next| {
+        matches!(next, None | Some(b'/' | b' ' | b'_' | b')' | b';' | b'0'..=b'9'))
+    })?;
+    let start = match ua.as_bytes().get(end) {
+        Some(b'/' | b' ' | b'_') => end + 1,
+        _ => end,
+    };
+    Some(version_at(ua, start))
 }
 
 fn version_at(ua: &str, start: usize) -> Option<String> {
@@ -315,82 +362,83 @@ fn version_at(ua: &str, start: usize) -> Option<String> {
     (v.starts_with(|c: char| c.is_ascii_digit())).then(|| v.to_owned())
 }
 
-/// Product tokens woothee does not know (or confuses), most specific first.
-/// Every entry is `(token including the '/' or ' ', display name)`.
+/// Product tokens woothee does not know (or confuses), most specific first:
+/// `(product name as in the UA, display name)`.
 const BROWSER_TOKENS: &[(&str, &str)] = &[
     // In-app browsers: their UA also carries Chrome/Safari and often `wv`.
-    ("FBAV/", "Facebook"),
-    ("FBSV/", "Facebook"),
-    ("Instagram ", "Instagram"),
-    ("Pinterest/", "Pinterest"),
-    ("MicroMessenger/", "WeChat"),
-    ("musical_ly_", "TikTok"),
-    ("Snapchat/", "Snapchat"),
-    ("GSA/", "Google"),
+    ("FBAV", "Facebook"),
+    ("FBSV", "Facebook"),
+    ("Instagram", "Instagram"),
+    ("Pinterest", "Pinterest"),
+    ("MicroMessenger", "WeChat"),
+    ("musical_ly", "TikTok"),
+    ("Snapchat", "Snapchat"),
+    ("GSA", "Google"),
     // Chromium-based and others that also say Chrome/ or Safari/.
-    ("EdgA/", "Edge"),
-    ("EdgiOS/", "Edge"),
-    ("Edg/", "Edge"),
-    ("Edge/", "Edge"),
-    ("OPR/", "Opera"),
-    ("OPT/", "Opera Touch"),
-    ("OPiOS/", "Opera"),
-    ("OPX/", "Opera"),
-    ("Opera Mini/", "Opera Mini"),
-    ("OPRGX/", "Opera GX"),
-    ("SamsungBrowser/", "Samsung Internet"),
-    ("YaBrowser/", "Yandex Browser"),
-    ("YaSearchBrowser/", "Yandex Browser"),
-    ("Vivaldi/", "Vivaldi"),
-    ("Whale/", "Whale"),
-    ("Brave/", "Brave"),
-    ("brave/", "Brave"),
-    ("Brave ", "Brave"),
-    ("DuckDuckGo/", "DuckDuckGo"),
-    ("Ddg/", "DuckDuckGo"),
-    ("UCBrowser/", "UC Browser"),
-    ("UBrowser/", "UC Browser"),
-    ("MiuiBrowser/", "MIUI Browser"),
-    ("XiaoMi/MiuiBrowser/", "MIUI Browser"),
-    ("HuaweiBrowser/", "Huawei Browser"),
-    ("HONORBrowser/", "Honor Browser"),
-    ("HeyTapBrowser/", "HeyTap Browser"),
-    ("VivoBrowser/", "Vivo Browser"),
-    ("Silk/", "Amazon Silk"),
-    ("QQBrowser/", "QQ Browser"),
-    ("MQQBrowser/", "QQ Browser"),
-    ("Puffin/", "Puffin"),
-    ("AvastSecureBrowser/", "Avast Secure Browser"),
-    ("Avast/", "Avast Secure Browser"),
-    ("AlohaBrowser/", "Aloha Browser"),
-    ("CocCoc/", "Coc Coc"),
-    ("coc_coc_browser/", "Coc Coc"),
-    ("Iron/", "Iron"),
-    ("Falkon/", "Falkon"),
-    ("QupZilla/", "QupZilla"),
-    ("QtWebEngine/", "Qt Web Engine"),
-    ("Electron/", "Electron"),
-    ("HeadlessChrome/", "Headless Chrome"),
-    ("CriOS/", "Chrome"),
-    ("FxiOS/", "Firefox"),
-    ("Focus/", "Firefox Focus"),
-    ("Klar/", "Firefox Klar"),
-    ("PaleMoon/", "Pale Moon"),
-    ("Waterfox/", "Waterfox"),
-    ("SeaMonkey/", "SeaMonkey"),
-    ("Iceweasel/", "Iceweasel"),
-    ("IceCat/", "IceCat"),
-    ("Thunderbird/", "Thunderbird"),
-    ("Epiphany/", "Epiphany"),
-    ("Konqueror/", "Konqueror"),
-    ("Midori/", "Midori"),
-    ("Chromium/", "Chromium"),
-    ("IEMobile/", "IE Mobile"),
+    ("EdgA", "Edge"),
+    ("EdgiOS", "Edge"),
+    ("Edg", "Edge"),
+    ("Edge", "Edge"),
+    ("OPR", "Opera"),
+    ("OPT", "Opera Touch"),
+    ("OPiOS", "Opera Mini"),
+    ("OPX", "Opera"),
+    ("OPRGX", "Opera GX"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("YaBrowser", "Yandex Browser"),
+    ("YaSearchBrowser", "Yandex Browser"),
+    ("Vivaldi", "Vivaldi"),
+    ("Whale", "Whale"),
+    ("Brave", "Brave"),
+    ("brave", "Brave"),
+    ("DuckDuckGo", "DuckDuckGo"),
+    ("Ddg", "DuckDuckGo"),
+    ("UCBrowser", "UC Browser"),
+    ("UBrowser", "UC Browser"),
+    ("UCMobile", "UC Browser"),
+    ("UCWEB", "UC Browser"),
+    ("UC Browser", "UC Browser"),
+    ("Opera Mini", "Opera Mini"),
+    ("MiuiBrowser", "MIUI Browser"),
+    ("HuaweiBrowser", "Huawei Browser"),
+    ("HONORBrowser", "Honor Browser"),
+    ("HeyTapBrowser", "HeyTap Browser"),
+    ("VivoBrowser", "Vivo Browser"),
+    ("Silk", "Amazon Silk"),
+    ("QQBrowser", "QQ Browser"),
+    ("MQQBrowser", "QQ Browser"),
+    ("Puffin", "Puffin"),
+    ("AvastSecureBrowser", "Avast Secure Browser"),
+    ("Avast", "Avast Secure Browser"),
+    ("AlohaBrowser", "Aloha Browser"),
+    ("CocCoc", "Coc Coc"),
+    ("coc_coc_browser", "Coc Coc"),
+    ("Iron", "Iron"),
+    ("Falkon", "Falkon"),
+    ("QupZilla", "QupZilla"),
+    ("QtWebEngine", "Qt Web Engine"),
+    ("Electron", "Electron"),
+    ("HeadlessChrome", "Headless Chrome"),
+    ("CriOS", "Chrome"),
+    ("FxiOS", "Firefox"),
+    ("Focus", "Firefox Focus"),
+    ("Klar", "Firefox Klar"),
+    ("PaleMoon", "Pale Moon"),
+    ("Waterfox", "Waterfox"),
+    ("SeaMonkey", "SeaMonkey"),
+    ("Iceweasel", "Iceweasel"),
+    ("IceCat", "IceCat"),
+    ("Thunderbird", "Thunderbird"),
+    ("Epiphany", "Epiphany"),
+    ("Konqueror", "Konqueror"),
+    ("Midori", "Midori"),
+    ("Chromium", "Chromium"),
+    ("IEMobile", "IE Mobile"),
 ];
 
 fn refine_browser(ua: &str, os: Option<&str>) -> Option<(&'static str, Option<String>)> {
     for (token, name) in BROWSER_TOKENS {
-        if let Some(version) = token_version(ua, token) {
+        if let Some(version) = product_version(ua, token) {
             // `Brave Chrome/80…`: the version is Chrome's.
             let version = version.or_else(|| {
                 if *name == "Brave" || *name == "Instagram" {
@@ -418,13 +466,93 @@ fn refine_browser(ua: &str, os: Option<&str>) -> Option<(&'static str, Option<St
     if matches!(os, Some("iOS" | "iPadOS"))
         && chrome.is_none()
         && ua.contains("AppleWebKit/")
-        && !ua.contains("Safari/")
+        && !ua.contains("Safari")
+        && find_token(ua, "Version/").is_none()
         && find_token(ua, "Firefox/").is_none()
     {
         // WKWebView inside an app: no Safari token, no browser version.
         return Some(("WebView", None));
     }
     None
+}
+
+/// When woothee found no browser at all: the plain engines' own tokens.
+fn fallback_browser(ua: &str) -> Option<(&'static str, Option<String>)> {
+    if let Some(v) = token_version(ua, "Chrome/") {
+        return Some(("Chrome", v));
+    }
+    if let Some(v) = token_version(ua, "Firefox/") {
+        return Some(("Firefox", v));
+    }
+    if ua.contains("Safari") {
+        if let Some(v) = token_version(ua, "Version/") {
+            return Some(("Safari", v));
+        }
+    }
+    None
+}
+
+/// Apple's URL loading system (`MyApp/70 CFNetwork/978.0.7 Darwin/18.5.0`):
+/// a native app on iOS (or macOS). The OS version comes from Darwin's.
+fn apple_native_http(info: &mut DeviceInfo, ua: &str) -> bool {
+    if find_token(ua, "CFNetwork/").is_none() {
+        return false;
+    }
+    let Some(darwin) = token_version(ua, "Darwin/").flatten() else {
+        return false;
+    };
+    let Some(major) = darwin.split('.').next().and_then(|m| m.parse::<u32>().ok()) else {
+        return false;
+    };
+    let mac = [
+        "(x86_64)",
+        "(i386)",
+        "Macintosh",
+        "MacBook",
+        "Macmini",
+        "iMac",
+        "MacPro",
+    ]
+    .iter()
+    .any(|m| ua.contains(m));
+    if mac {
+        info.os_name = Some("macOS".into());
+        info.os_version = match major {
+            9..=19 => Some(format!("10.{}", major - 4)),
+            20..=24 => Some((major - 9).to_string()),
+            25..=40 => Some((major + 1).to_string()),
+            _ => None,
+        };
+        info.device_type = DeviceType::Desktop;
+    } else {
+        info.os_name = Some("iOS".into());
+        info.os_version = match major {
+            9..=24 => Some((major - 6).to_string()),
+            25..=40 => Some((major + 1).to_string()),
+            _ => None,
+        };
+        info.device_type = DeviceType::NativeIos;
+    }
+    // The app: the first product token, unless it is a browser's.
+    let first = ua.split(" CFNetwork/").next().unwrap_or("");
+    if let Some((name, version)) = first.rsplit_once('/') {
+        let name = name.replace("%20", " ");
+        let name = name.trim();
+        let plausible = !name.is_empty()
+            && name.chars().count() <= 64
+            && name.chars().all(|c| c.is_alphanumeric() || " ._-".contains(c))
+            && !NOT_APP_NAMES.contains(&name.to_ascii_lowercase().as_str());
+        if plausible {
+            info.app_name = Some(name.to_owned());
+            info.app_version = sane_version(version);
+            info.browser_name = None;
+            info.browser_version = None;
+        } else if name.eq_ignore_ascii_case("safari") || name.eq_ignore_ascii_case("mobilesafari") {
+            info.browser_name = Some("Safari".into());
+            info.browser_version = sane_version(version);
+        }
+    }
+    true
 }
 
 fn refine_os(info: &mut DeviceInfo, ua: &str, woothee_os: &str) {
@@ -443,6 +571,8 @@ fn refine_os(info: &mut DeviceInfo, ua: &str, woothee_os: &str) {
             info.os_name = Some("BSD".into());
         } else if ua.contains("X11; Linux") || ua.contains("(Linux") || ua.contains("Ubuntu") {
             info.os_name = Some("Linux".into());
+        } else if ua.contains("Windows NT") || ua.contains("Win NT") || ua.contains("(Windows") {
+            info.os_name = Some("Windows".into());
         }
     }
     // iOS/iPadOS: woothee sometimes misses the version (e.g. in WebViews).
@@ -460,8 +590,10 @@ fn refine_os(info: &mut DeviceInfo, ua: &str, woothee_os: &str) {
             None
         };
     }
-    // Android: version and model from the `(Linux; Android 14; Pixel 8 Build/…)` comment.
-    if let Some((version, model)) = android_comment(ua) {
+    // Android: version and model from the `(Linux; Android 14; Pixel 8 Build/…)` comment
+    // (or a bare `Android/2.3.5` token on old feature-phone-style UAs).
+    let android = android_comment(ua).or_else(|| token_version(ua, "Android/").map(|v| (v, None)));
+    if let Some((version, model)) = android {
         if info.os_name.as_deref() != Some("Android") && !ua.contains("Windows Phone") {
             info.os_name = Some("Android".into());
             info.os_version = None;
@@ -538,6 +670,10 @@ fn is_noise_field(field: &str) -> bool {
         || lower.starts_with("android")
         || lower.starts_with("linux ")
         || is_locale(field)
+        // Damaged locales: "en-", "-au", "lk-a,".
+        || (field.len() <= 6
+            && field.contains(['-', '_'])
+            && field.chars().all(|c| c.is_ascii_alphabetic() || "-_,".contains(c)))
 }
 
 /// `en`, `en-us`, `pt_BR`, `es-419`, `zh-Hant`.
@@ -665,7 +801,6 @@ const BOT_MARKERS: &[&str] = &[
     "curl/",
     "wget/",
     "libwww",
-    "java/",
     "apache-httpclient",
     "node-fetch",
     "axios/",
@@ -683,8 +818,19 @@ const BOT_MARKERS: &[&str] = &[
     "yahoo! slurp",
     "ia_archiver",
     "+http",
-    "@",
     "bingpreview",
+    "://",
+    "indexer",
+    "ptst/",
+    "inspectiontool",
+    "datanyze",
+    "statuscake",
+    "nutch",
+    "collector",
+    "thumbnail",
+    "masscan",
+    "sleuth",
+    "archive",
 ];
 
 fn looks_like_bot(ua: &str) -> bool {
@@ -786,6 +932,7 @@ const NOT_APP_NAMES: &[&str] = &[
     "kaios",
     "silk",
     "like",
+    "mobilesafari",
 ];
 
 /// What a native-app comment field means.
