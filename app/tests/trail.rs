@@ -29,6 +29,7 @@ backend_tests!(
     repeated_failed_logins_fire_exactly_once_when_crossed,
     case20_reauthentication_gate_refuses_destructive_actions_until_passed,
     case31_chaos_every_stage_fails_and_sign_in_still_works,
+    client_hints_and_native_apps_reach_the_device_row,
 );
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -386,5 +387,45 @@ async fn case31_chaos_every_stage_fails_and_sign_in_still_works(db: DatabaseConn
         leptos_sessions_entity::session::Entity::find().count(app.db()).await?,
         0
     );
+    Ok(())
+}
+
+async fn client_hints_and_native_apps_reach_the_device_row(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.request_client_hints = true).await?;
+    let android = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Mobile Safari/537.36";
+    let mut phone = app.device(android);
+    // The layer asks for the hints on every answer...
+    let reply = phone.send("GET", "/me").await?;
+    let accept_ch = reply
+        .headers
+        .get("accept-ch")
+        .and_then(|v| v.to_str().ok())
+        .context("Accept-CH")?;
+    assert!(accept_ch.contains("Sec-CH-UA-Model"));
+    // ...and the login uses them: the real model and version, not "K" / 10.
+    let reply = phone
+        .send_with(
+            "POST",
+            "/login/ada",
+            &[
+                ("sec-ch-ua-model", "\"Pixel 8\""),
+                ("sec-ch-ua-platform-version", "\"16.0.0\""),
+                ("sec-ch-ua-mobile", "?1"),
+            ],
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK);
+    let row = &app.sessions.sessions_of("ada").await?[0];
+    assert_eq!(row.device_model.as_deref(), Some("Pixel 8"));
+    assert_eq!(row.os_version.as_deref(), Some("16"));
+    assert!(row.client_hints.as_deref().is_some_and(|h| h.contains("Pixel 8")));
+
+    let mut native = app.device("MyApp/2.4.1 (iPhone15,2; iOS 19.5; build 241); Mozilla/5.0 (iPhone; CPU iPhone OS 19_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Hotwire Native iOS");
+    native.login("grace").await?;
+    let list = native.devices().await?;
+    assert_eq!(list.devices[0].name, "MyApp 2.4.1 on iPhone15,2 (iOS 19.5)");
+    assert_eq!(list.devices[0].device_type, leptos_sessions::types::DeviceType::NativeIos);
+    let row = &app.sessions.sessions_of("grace").await?[0];
+    assert_eq!(row.app_build.as_deref(), Some("241"));
     Ok(())
 }

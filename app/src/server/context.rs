@@ -264,6 +264,7 @@ impl CurrentSession {
             app_name: device.app_name.clone(),
             app_version: device.app_version.clone(),
             app_build: device.app_build.clone(),
+            client_hints: device.client_hints.clone(),
             country_code: geo.country_code.clone(),
             country_name: geo.country_name.clone(),
             region: geo.region.clone(),
