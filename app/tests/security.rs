@@ -125,10 +125,20 @@ async fn admin_functions_end_a_users_sessions_with_admin_revoked(db: DatabaseCon
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.user_id.as_deref() == Some("ada")));
 
+    // The login event links to its live row until the row ends.
+    let login = event::Entity::find()
+        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::SessionHandle.eq(b_handle.as_str()))
+        .one(app.db())
+        .await?
+        .context("login event")?;
+    assert!(app.sessions.live_session(&login).await?.is_some());
+
     // A foreign pair (grace's admin view, ada's handle) is not found.
     assert!(app.sessions.admin_revoke("grace", &b_handle).await.is_err());
     app.sessions.admin_revoke("ada", &b_handle).await?;
     assert_eq!(b.whoami().await?, "");
+    assert!(app.sessions.live_session(&login).await?.is_none());
     assert_eq!(app.sessions.admin_revoke_all("ada").await?, 1);
     assert_eq!(a.whoami().await?, "");
     assert_eq!(grace.whoami().await?, "grace");

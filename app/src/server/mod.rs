@@ -263,6 +263,22 @@ impl Sessions {
             .map_err(db_error)
     }
 
+    /// The live session an event is about (the row a `login` event created),
+    /// or `None` once it ended — a suspicious login is one lookup away from
+    /// the kill switch ([`Sessions::admin_revoke`]).
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn live_session(&self, event: &hooks::Event) -> Result<Option<session::Model>, SessionsError> {
+        let (Some(handle), Some(user_id)) = (event.session_handle.as_deref(), event.user_id.as_deref()) else {
+            return Ok(None);
+        };
+        let row = db::find_by_handle_and_user(&self.inner.db, handle, user_id)
+            .await
+            .map_err(db_error)?;
+        Ok(row.filter(|r| r.expires_at > self.now_ms()))
+    }
+
     /// Admin: ends one session of `user_id` with reason `admin_revoked`.
     ///
     /// # Errors
