@@ -2,6 +2,8 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3000);
 const baseURL = `http://127.0.0.1:${port}`;
+// examples/host-app (tests/host-app.spec.ts).
+export const hostURL = `http://127.0.0.1:${Number(process.env.HOST_E2E_PORT ?? 3100)}`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -28,13 +30,24 @@ export default defineConfig({
     },
     trace: "retain-on-failure",
   },
-  webServer: {
-    command: "bash .ci/e2e-server",
-    cwd: "..",
-    url: `${baseURL}/sign-in`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 180_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "bash .ci/e2e-server",
+      cwd: "..",
+      url: `${baseURL}/sign-in`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: "bash end2end/host-app-server.sh",
+      cwd: "..",
+      url: `${hostURL}/login`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

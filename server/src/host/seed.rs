@@ -23,7 +23,7 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use tower::ServiceExt as _;
 
-const MAC_CHROME: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36";
+const MAC_SAFARI: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Safari/605.1.15";
 const IPHONE_SAFARI: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1";
 const WIN_FIREFOX: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0";
 const WIN_EDGE: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36 Edg/137.0.0.0";
@@ -183,7 +183,7 @@ pub async fn seed_history(
     let at = |ms: i64| clock.set_ms(ms);
     let login = |method: &str| format!("user={user_id}&identity={email}&method={method}");
 
-    let mut mac = Browser::new(MAC_CHROME, "198.51.100.23");
+    let mut mac = Browser::new(MAC_SAFARI, "198.51.100.23");
     let mut iphone = Browser::new(IPHONE_SAFARI, "198.51.100.77");
     let mut firefox = Browser::new(WIN_FIREFOX, "203.0.113.40");
     let mut edge = Browser::new(WIN_EDGE, "203.0.113.9");

@@ -1,0 +1,70 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+
+// Explicit user agents: Playwright's default would read "Windows" everywhere.
+export const MAC_CHROME =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36";
+export const WIN_FIREFOX =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0";
+export const LINUX_FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:139.0) Gecko/20100101 Firefox/139.0";
+export const IPHONE_SAFARI =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1";
+
+export const js = [true, false] as const;
+export const mode = (on: boolean) => (on ? "JavaScript on" : "JavaScript off");
+
+/** A browser context that fails the test on page or console errors (hydration problems). */
+export async function open(
+  browser: Browser,
+  options: { userAgent?: string; javaScriptEnabled?: boolean; locale?: string } = {},
+): Promise<{ ctx: BrowserContext; page: Page; problems: string[] }> {
+  const ctx = await browser.newContext({ userAgent: MAC_CHROME, locale: "en-US", ...options });
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  return { ctx, page, problems };
+}
+
+/** Email + password on the demo's sign-in page. */
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.locator("#email").fill(email);
+  await page.locator("#password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+}
+
+/** "Log out" on a device row, then the confirmation. */
+export async function logOutDevice(row: ReturnType<Page["locator"]>) {
+  await row.locator("summary").click();
+  await row.getByRole("button", { name: /Yes, log out|Sí, cerrar sesión/ }).click();
+}
+
+/** Saves a screenshot into the test output and copies it to docs/ for the README. */
+export async function screenshot(page: Page, name: string) {
+  const out = join("test-results", "screenshots", name);
+  mkdirSync(dirname(out), { recursive: true });
+  await page.screenshot({ path: out, fullPage: true });
+  const docs = join("..", "docs", name);
+  mkdirSync(dirname(docs), { recursive: true });
+  copyFileSync(out, docs);
+}
+
+/** Marks the window, to prove later that an action did not reload the page. */
+export async function mark(page: Page) {
+  await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
+}
+
+export async function stillMarked(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);
+}

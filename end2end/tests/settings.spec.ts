@@ -1,0 +1,153 @@
+import { expect, test } from "@playwright/test";
+
+import {
+  IPHONE_SAFARI,
+  LINUX_FIREFOX,
+  MAC_CHROME,
+  WIN_FIREFOX,
+  js,
+  mark,
+  mode,
+  open,
+  screenshot,
+  signIn,
+  signOut,
+  stillMarked,
+} from "./helpers";
+
+for (const javaScriptEnabled of js) {
+  test(`sign out of all other sessions (${mode(javaScriptEnabled)})`, async ({ browser }) => {
+    const [email, password] = javaScriptEnabled
+      ? ["edsger@example.com", "dijkstra-1930"]
+      : ["barbara@example.com", "liskov-1939"];
+    const a = await open(browser, { userAgent: MAC_CHROME, javaScriptEnabled });
+    const b = await open(browser, { userAgent: WIN_FIREFOX, javaScriptEnabled });
+    const c = await open(browser, { userAgent: IPHONE_SAFARI, javaScriptEnabled });
+    for (const { page } of [b, c, a]) await signIn(page, email, password);
+    const rows = a.page.locator(".sessions-device");
+    await expect(rows).toHaveCount(3);
+    if (javaScriptEnabled) await mark(a.page);
+
+    await a.page.getByRole("button", { name: "Sign out of all other sessions" }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows.nth(0)).toContainText("This device");
+    // Only shown when there are others.
+    await expect(a.page.getByRole("button", { name: "Sign out of all other sessions" })).toHaveCount(0);
+    if (javaScriptEnabled) {
+      await expect(a.page.getByRole("status").filter({ hasText: "Signed out of 2 other sessions." })).toBeVisible();
+      await expect(a.page.locator(".sessions-status")).toBeFocused();
+      await stillMarked(a.page);
+    }
+    await a.page.reload();
+    await expect(a.page.locator(".sessions-event").first()).toContainText("you signed out everywhere else");
+
+    for (const { page } of [b, c]) {
+      await page.goto("/settings");
+      await expect(page).toHaveURL(/\/sign-in$/);
+    }
+    expect([...a.problems, ...b.problems, ...c.problems]).toEqual([]);
+    for (const { ctx } of [a, b, c]) await ctx.close();
+  });
+
+  test(`password change ends the other sessions (${mode(javaScriptEnabled)})`, async ({ browser }) => {
+    const [email, password] = javaScriptEnabled
+      ? ["dorothy@example.com", "vaughan-1910"]
+      : ["hedy@example.com", "lamarr-1914"];
+    const a = await open(browser, { userAgent: MAC_CHROME, javaScriptEnabled });
+    const b = await open(browser, { userAgent: WIN_FIREFOX, javaScriptEnabled });
+    await signIn(b.page, email, password);
+    await signIn(a.page, email, password);
+    await expect(a.page.locator(".sessions-device")).toHaveCount(2);
+
+    await a.page.getByLabel("Current password").fill(password);
+    await a.page.getByLabel("New password").fill("a-brand-new-password");
+    await a.page.getByRole("button", { name: "Change password" }).click();
+    await expect(a.page).toHaveURL(/password=changed/);
+    await expect(a.page.getByRole("status").filter({ hasText: "1 other session was signed out" })).toBeVisible();
+    await expect(a.page.locator(".sessions-device")).toHaveCount(1);
+    await expect(a.page.locator(".sessions-event").first()).toContainText("password changed");
+
+    await b.page.goto("/settings");
+    await expect(b.page).toHaveURL(/\/sign-in$/);
+    await signIn(b.page, email, "a-brand-new-password");
+    expect([...a.problems, ...b.problems]).toEqual([]);
+    await a.ctx.close();
+    await b.ctx.close();
+  });
+
+  test(`a failed attempt with my email shows in my history (${mode(javaScriptEnabled)})`, async ({ browser }) => {
+    const [email, password] = javaScriptEnabled
+      ? ["radia@example.com", "perlman-1951"]
+      : ["frances@example.com", "allen-1932"];
+    const stranger = await open(browser, { userAgent: LINUX_FIREFOX, javaScriptEnabled });
+    await stranger.page.goto("/sign-in");
+    await stranger.page.locator("#email").fill(email.toUpperCase());
+    await stranger.page.locator("#password").fill("password123");
+    await stranger.page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(stranger.page).toHaveURL(/\/sign-in\?error=invalid$/);
+    await expect(stranger.page.getByRole("alert")).toContainText("Wrong email or password");
+
+    const me = await open(browser, { userAgent: MAC_CHROME, javaScriptEnabled });
+    await signIn(me.page, email, password);
+    const failed = me.page.locator(".sessions-event--failed_login");
+    await expect(failed).toHaveCount(1);
+    await expect(failed).toContainText("Failed sign-in attempt");
+    await expect(failed).toContainText("wrong email or password");
+    await expect(failed).toContainText("Firefox 139 on Linux");
+    expect([...stranger.problems, ...me.problems]).toEqual([]);
+    await stranger.ctx.close();
+    await me.ctx.close();
+  });
+}
+
+test("the seeded account reads like a real one (devices page screenshot)", async ({ browser }) => {
+  const { ctx, page, problems } = await open(browser, { userAgent: MAC_CHROME });
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await signIn(page, "ada@example.com", "lovelace-1815");
+  const rows = page.locator(".sessions-device");
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(0)).toContainText("This device");
+  await expect(page.locator(".sessions-device-list")).toContainText("Madrid, Spain");
+  await expect(page.locator(".sessions-device-list")).toContainText("via Demo");
+  await expect(page.locator(".sessions-event--failed_login").first()).toContainText("São Paulo, Brazil");
+  await expect(page.locator(".sessions-event")).toHaveCount(10);
+  // Open one confirmation, as a user about to log a device out sees it.
+  await rows.nth(1).locator("summary").click();
+  await expect(rows.nth(1).getByRole("button", { name: "Yes, log out" })).toBeVisible();
+  await screenshot(page, "devices.png");
+  expect(problems).toEqual([]);
+  await ctx.close();
+});
+
+for (const javaScriptEnabled of js) {
+  test(`Spanish from Accept-Language, English by the switch (${mode(javaScriptEnabled)})`, async ({ browser }) => {
+    const { ctx, page, problems } = await open(browser, {
+      userAgent: MAC_CHROME,
+      locale: "es-ES",
+      javaScriptEnabled,
+    });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.goto("/sign-in");
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inicia sesión en Acme Notes");
+    await page.locator("#email").fill("ada@example.com");
+    await page.locator("#password").fill("lovelace-1815");
+    await page.getByRole("button", { name: "Iniciar sesión", exact: true }).click();
+    await expect(page).toHaveURL(/\/settings$/);
+    await expect(page.getByRole("heading", { name: "Tus dispositivos" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Historial de inicios de sesión" })).toBeVisible();
+    await expect(page.locator(".sessions-badge--current")).toHaveText("Este dispositivo");
+    await expect(page.locator(".sessions-device").first()).toContainText("Activo ahora");
+    await expect(page.locator(".sessions-event--failed_login").first()).toContainText("Intento de inicio de sesión fallido");
+    if (javaScriptEnabled) await screenshot(page, "devices-es.png");
+
+    await page.getByRole("button", { name: "English" }).click();
+    await expect(page.getByRole("heading", { name: "Your devices" })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Your devices" })).toBeVisible();
+    await signOut(page);
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+}
