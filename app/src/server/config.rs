@@ -7,6 +7,7 @@ use super::{
     geo::GeoLookup,
     hooks::{Hooks, ReauthGate},
     ids::CookieKey,
+    store::RegistryCache,
 };
 
 /// Preset session timeouts from NIST SP 800-63B-4.
@@ -154,6 +155,14 @@ pub struct SessionsConfig {
     /// Re-authentication gate before destructive actions (log out a device,
     /// sign out everywhere else). Default: `None` (no gate).
     pub require_reauthentication: Option<ReauthGate>,
+    /// In-memory cache of the registry rows in front of the store, so that a
+    /// request with a live session costs no database read. It never delays
+    /// a revocation (see [`RegistryCache`]). Default: [`RegistryCache::Auto`]
+    /// (PostgreSQL: on, coherent across instances; SQLite/MySQL: off unless
+    /// [`RegistryCache::SingleInstance`]).
+    pub registry_cache: RegistryCache,
+    /// Most sessions the registry cache holds (0 turns it off). Default: 100,000.
+    pub registry_cache_capacity: usize,
 }
 
 impl fmt::Debug for SessionsConfig {
@@ -184,6 +193,8 @@ impl fmt::Debug for SessionsConfig {
             .field("repeated_failed_logins", &self.repeated_failed_logins)
             .field("hooks", &self.hooks)
             .field("require_reauthentication", &self.require_reauthentication.is_some())
+            .field("registry_cache", &self.registry_cache)
+            .field("registry_cache_capacity", &self.registry_cache_capacity)
             .finish()
     }
 }
@@ -217,6 +228,8 @@ impl SessionsConfig {
             repeated_failed_logins: None,
             hooks: Hooks::default(),
             require_reauthentication: None,
+            registry_cache: RegistryCache::Auto,
+            registry_cache_capacity: 100_000,
         }
     }
 

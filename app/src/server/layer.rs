@@ -269,6 +269,10 @@ where
         let sessions = self.sessions.clone();
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
+        let config = sessions.config();
+        sessions
+            .store()
+            .enable_cache(config.registry_cache, config.registry_cache_capacity);
         Box::pin(async move {
             let Some(session) = req.extensions().get::<Session>().cloned() else {
                 return inner.call(req).await;
@@ -279,9 +283,16 @@ where
             if let Err(Unavailable) = resume(&sessions, &current).await {
                 return Ok(unavailable());
             }
+            let state_changing = is_state_changing(req.method());
             req.extensions_mut().insert(current.clone());
             let mut res = inner.call(req).await?;
             apply_effects(&current, &mut res);
+            if state_changing && sessions.store().needs_fence() {
+                // Whatever this request revoked (through the library or the
+                // host's own code) is refused by every instance before the
+                // response leaves (PostgreSQL with several instances).
+                sessions.store().fence().await;
+            }
             Ok(res)
         })
     }
@@ -357,6 +368,7 @@ async fn resume(sessions: &Sessions, current: &CurrentSession) -> Result<(), Una
             .await
             {
                 Ok(true) => {
+                    sessions.store().touched(&id_hash, now, expires_at);
                     // Slide the cookie along with the row.
                     current.push_cookie(format!(
                         "{}={}; Max-Age={}; {}",

@@ -7,14 +7,25 @@
 //! * `save` only updates an existing row: a request in flight can never
 //!   re-create a session that was revoked or expired meanwhile.
 //! * `load` filters out expired rows, so an expired session is never adopted.
+//! * With a [`RegistryCache`], `load` is served from memory when it can be —
+//!   and every path that ends a session evicts it first (see [`cache`]).
 
-use std::{collections::HashMap, fmt, sync::Arc};
+// Declared here rather than in `server/mod.rs` so the cache stays private to
+// the store; the file is `server/cache.rs`.
+#[path = "cache.rs"]
+pub(crate) mod cache;
+
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, OnceLock},
+};
 
 use async_trait::async_trait;
 use leptos_sessions_entity::session;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, SqlErr,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, SqlErr, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -24,7 +35,31 @@ use tower_sessions::{
     session_store,
 };
 
-use super::{clock::Clock, ids::IdHash, ids::new_handle};
+use self::cache::{Cache, Entry};
+use super::{clock::Clock, db, ids::IdHash, ids::new_handle};
+
+/// The registry cache in front of the store (see
+/// [`SessionsConfig::registry_cache`](super::SessionsConfig::registry_cache)).
+/// Whatever the mode, a revocation is never delayed: on PostgreSQL every
+/// instance is told through `LISTEN`/`NOTIFY` and the revoking call returns
+/// once they all acknowledged; elsewhere the cache is only used when this
+/// process is the only one writing the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegistryCache {
+    /// Every request reads its row from the database.
+    Off,
+    /// PostgreSQL: cached, kept coherent across any number of instances
+    /// through `LISTEN`/`NOTIFY` (installs two statement triggers on the
+    /// registry table). SQLite and MySQL: off, since nothing would tell this
+    /// process about another one's revocations.
+    #[default]
+    Auto,
+    /// Like `Auto`, and also cached on SQLite and MySQL: the host promises that
+    /// this process is the only one that changes the registry (one app
+    /// instance; no admin CLI revoking sessions in another process while it
+    /// runs). Expired sessions are refused from the cache anyway.
+    SingleInstance,
+}
 
 /// Session-data key under which `load` exposes the row's tracking columns to
 /// the layer. Never persisted.
@@ -77,6 +112,8 @@ pub(crate) struct RowInit {
 pub struct RegistryStore {
     db: DatabaseConnection,
     clock: Arc<dyn Clock>,
+    /// Set once, when the layer first runs (`None`: no cache).
+    cache: Arc<OnceLock<Option<Arc<Cache>>>>,
 }
 
 impl fmt::Debug for RegistryStore {
@@ -88,8 +125,131 @@ impl fmt::Debug for RegistryStore {
 impl RegistryStore {
     /// A store on `db`, timing rows with `clock`.
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+        Self {
+            db,
+            clock,
+            cache: Arc::new(OnceLock::new()),
+        }
     }
+
+    /// Turns the registry cache on (once; later calls are no-ops). The layer
+    /// calls it with the configured mode on its first request; on PostgreSQL
+    /// it starts the listener and heartbeat tasks (inside a tokio runtime).
+    pub fn enable_cache(&self, mode: RegistryCache, capacity: usize) {
+        if self.cache.get().is_some() {
+            return;
+        }
+        let _ = self.cache.get_or_init(|| {
+            let backend = self.db.get_database_backend();
+            match (mode, backend) {
+                (RegistryCache::Off, _) => None,
+                (_, _) if capacity == 0 => None,
+                (_, DbBackend::Postgres) => Some(Cache::postgres(capacity, self.db.clone())),
+                (RegistryCache::SingleInstance, _) => Some(Cache::local(capacity)),
+                (RegistryCache::Auto, _) => None,
+            }
+        });
+    }
+
+    fn cache(&self) -> Option<&Arc<Cache>> {
+        self.cache.get().and_then(Option::as_ref)
+    }
+
+    /// Whether a registry cache is on and currently serving (PostgreSQL: its
+    /// listener is connected and fresh).
+    pub fn cache_live(&self) -> bool {
+        self.cache().is_some_and(|c| c.is_live())
+    }
+
+    /// Returns once no instance sharing this database can serve a session
+    /// deleted before the call. Only PostgreSQL caches need to wait (for the
+    /// other instances' acknowledgements, at most a few seconds when one is
+    /// unresponsive); otherwise it returns at once.
+    pub async fn fence(&self) {
+        if let Some(cache) = self.cache() {
+            cache.fence(&self.db).await;
+        }
+    }
+
+    /// Whether [`RegistryStore::fence`] has to wait for other instances.
+    pub(crate) fn needs_fence(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Postgres && self.cache().is_some()
+    }
+
+    /// Deletes registry rows by id hash — every revocation path — evicts
+    /// them from this instance's cache and fences the others. Returns how
+    /// many rows went.
+    ///
+    /// # Errors
+    /// The database error; nothing is evicted then (nothing was deleted).
+    pub async fn delete_by_hashes(&self, hashes: Vec<String>) -> Result<u64, DbErr> {
+        if hashes.is_empty() {
+            return Ok(0);
+        }
+        let evict: Vec<String> = hashes.clone();
+        let deleted = db::delete_by_hashes(&self.db, hashes).await?;
+        if let Some(cache) = self.cache() {
+            cache.evict(evict.iter().map(String::as_str));
+            cache.fence(&self.db).await;
+        }
+        Ok(deleted)
+    }
+
+    /// Deletes rows whose expiry passed before `now` (the sweep). Cached rows
+    /// past their expiry are refused anyway; evicted for memory's sake.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn delete_expired_before(&self, now: i64) -> Result<u64, DbErr> {
+        let deleted = db::delete_expired(&self.db, now).await?;
+        if deleted > 0
+            && let Some(cache) = self.cache()
+        {
+            cache.evict_all();
+        }
+        Ok(deleted)
+    }
+
+    /// GDPR erasure (see [`db::forget`]), evicting and fencing the user's rows.
+    ///
+    /// # Errors
+    /// The database error.
+    pub async fn forget(&self, user_id: &str, identities: Vec<String>) -> Result<(u64, u64), DbErr> {
+        let removed = db::forget(&self.db, user_id, identities).await?;
+        if let Some(cache) = self.cache() {
+            cache.evict_user(user_id);
+            cache.fence(&self.db).await;
+        }
+        Ok(removed)
+    }
+
+    /// This process touched the row (`last_seen_at`, expiry): keep the cached
+    /// copy in step so the touch throttle holds without re-reading.
+    pub(crate) fn touched(&self, id_hash: &IdHash, last_seen_at: i64, expires_at: i64) {
+        if let Some(cache) = self.cache() {
+            cache.touched(id_hash.as_str(), last_seen_at, expires_at);
+        }
+    }
+
+    /// Rows in this instance's cache (tests and metrics).
+    pub fn cached_rows(&self) -> usize {
+        self.cache().map_or(0, |c| c.len())
+    }
+}
+
+fn record_of(id: Id, entry: &Entry) -> session_store::Result<Record> {
+    let mut data = (*entry.data).clone();
+    data.insert(
+        ROW_KEY.to_owned(),
+        serde_json::to_value(&entry.meta).map_err(|e| session_store::Error::Encode(e.to_string()))?,
+    );
+    let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(i128::from(entry.expires_at) * 1_000_000)
+        .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+    Ok(Record {
+        id,
+        data,
+        expiry_date,
+    })
 }
 
 fn backend(err: DbErr) -> session_store::Error {
@@ -122,6 +282,7 @@ impl SessionStore for RegistryStore {
             .unwrap_or_default();
         let data = persisted_data(&record.data)?;
         let now = self.clock.now_ms();
+        let epoch = self.cache().map(|c| c.epoch());
         let mut last_err = None;
         for _ in 0..8 {
             let handle = new_handle();
@@ -170,6 +331,20 @@ impl SessionStore for RegistryStore {
                         last_seen_at: now,
                         authenticated_at: init.authenticated_at,
                     };
+                    if let (Some(cache), Some(epoch)) = (self.cache(), epoch) {
+                        // The next request of this session needs no read.
+                        let data = record
+                            .data
+                            .iter()
+                            .filter(|(k, _)| k.as_str() != ROW_KEY)
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        let id_hash = IdHash::of(&record.id);
+                        cache.fill(
+                            epoch,
+                            Entry::new(id_hash.as_str(), data, meta.clone(), expiry_ms(record)),
+                        );
+                    }
                     if let Ok(value) = serde_json::to_value(meta) {
                         record.data.insert(ROW_KEY.to_owned(), value);
                     }
@@ -192,55 +367,81 @@ impl SessionStore for RegistryStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         // Update only: a row that is gone (revoked, expired, logged out) stays gone.
         let data = persisted_data(&record.data)?;
+        let id_hash = IdHash::of(&record.id);
         session::Entity::update_many()
             .col_expr(session::Column::Data, Expr::value(data))
             .col_expr(session::Column::ExpiresAt, Expr::value(expiry_ms(record)))
-            .filter(session::Column::IdHash.eq(IdHash::of(&record.id).as_str()))
+            .filter(session::Column::IdHash.eq(id_hash.as_str()))
             .exec(&self.db)
             .await
             .map_err(backend)?;
+        if let Some(cache) = self.cache() {
+            // Re-read on the next request (the data changed).
+            cache.evict([id_hash.as_str()]);
+        }
         Ok(())
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
         let hash = IdHash::of(session_id);
-        let Some(row) = session::Entity::find_by_id(hash.as_str().to_owned())
-            .filter(session::Column::ExpiresAt.gt(self.clock.now_ms()))
-            .one(&self.db)
-            .await
-            .map_err(backend)?
+        let now = self.clock.now_ms();
+        let cache = self.cache();
+        if let Some(entry) = cache.and_then(|c| c.get(hash.as_str(), now)) {
+            return record_of(*session_id, &entry).map(Some);
+        }
+        let epoch = cache.map(|c| c.epoch());
+        // Only the columns the tracker needs: one indexed read by primary key.
+        let row: Option<(String, Option<String>, String, i64, i64, i64, Option<i64>)> =
+            session::Entity::find_by_id(hash.as_str().to_owned())
+                .select_only()
+                .columns([
+                    session::Column::Handle,
+                    session::Column::UserId,
+                    session::Column::Data,
+                    session::Column::ExpiresAt,
+                    session::Column::CreatedAt,
+                    session::Column::LastSeenAt,
+                    session::Column::AuthenticatedAt,
+                ])
+                .filter(session::Column::ExpiresAt.gt(now))
+                .into_tuple()
+                .one(&self.db)
+                .await
+                .map_err(backend)?;
+        let Some((handle, user_id, data, expires_at, created_at, last_seen_at, authenticated_at)) = row
         else {
             return Ok(None);
         };
         // Undecodable data loses the data, never the sign-in.
-        let mut data: HashMap<String, serde_json::Value> =
-            serde_json::from_str(&row.data).unwrap_or_default();
+        let data: HashMap<String, serde_json::Value> = serde_json::from_str(&data).unwrap_or_default();
         let meta = RowMeta {
-            user_id: row.user_id,
-            handle: row.handle,
-            created_at: row.created_at,
-            last_seen_at: row.last_seen_at,
-            authenticated_at: row.authenticated_at,
+            user_id,
+            handle,
+            created_at,
+            last_seen_at,
+            authenticated_at,
         };
-        data.insert(
-            ROW_KEY.to_owned(),
-            serde_json::to_value(meta).map_err(|e| session_store::Error::Encode(e.to_string()))?,
-        );
-        let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(i128::from(row.expires_at) * 1_000_000)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
-            id: *session_id,
-            data,
-            expiry_date,
-        }))
+        let entry = Entry::new(hash.as_str(), data, meta, expires_at);
+        let record = record_of(*session_id, &entry)?;
+        if let (Some(cache), Some(epoch)) = (cache, epoch) {
+            cache.fill(epoch, entry);
+        }
+        Ok(Some(record))
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        let id_hash = IdHash::of(session_id);
         session::Entity::delete_many()
-            .filter(session::Column::IdHash.eq(IdHash::of(session_id).as_str()))
+            .filter(session::Column::IdHash.eq(id_hash.as_str()))
             .exec(&self.db)
             .await
             .map_err(backend)?;
+        // Logout, id cycling and timeouts end here. Other instances hear of it
+        // through the registry triggers; requests that change state are
+        // fenced by the layer before their response leaves.
+        if let Some(cache) = self.cache() {
+            cache.evict([id_hash.as_str()]);
+        }
         Ok(())
     }
 }
