@@ -90,13 +90,6 @@ impl DeviceParser for DefaultDeviceParser {
     }
 }
 
-/// The client hints a server asks for (value of `Accept-CH`, also usable for
-/// `Critical-CH`/`Vary`) when [`DeviceOptions::client_hints`] is on:
-/// the real platform version (Windows 11, macOS), the Android model and the
-/// full browser versions. `Sec-CH-UA`, `-Mobile` and `-Platform` are sent by
-/// browsers without asking.
-pub const ACCEPT_CH: &str = "Sec-CH-UA-Platform-Version, Sec-CH-UA-Model, Sec-CH-UA-Full-Version-List";
-
 static PARSER: LazyLock<woothee::parser::Parser> = LazyLock::new(woothee::parser::Parser::new);
 
 fn known(s: &str) -> Option<String> {

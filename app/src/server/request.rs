@@ -257,6 +257,37 @@ mod tests {
     }
 
     #[test]
+    fn forwarded_hops_are_canonical_ports_stripped_and_obfuscated_ones_stop_the_walk() -> anyhow::Result<()> {
+        let trusted = vec!["10.0.0.0/8".parse()?];
+        let proxy = Some("10.0.0.1".parse()?);
+        let h = headers(&[("x-forwarded-for", "::ffff:81.2.69.142")]);
+        assert_eq!(client_ip(proxy, &h, &trusted), Some("81.2.69.142".parse()?));
+        let h = headers(&[("forwarded", "for=192.0.2.60:4711;proto=http;by=203.0.113.43")]);
+        assert_eq!(client_ip(proxy, &h, &trusted), Some("192.0.2.60".parse()?));
+        // RFC 7239 "unknown" and obfuscated identifiers: nobody to believe behind them.
+        for value in ["for=unknown", "for=_hidden, for=10.0.0.3", "for=\"[::1\""] {
+            let h = headers(&[("forwarded", value)]);
+            assert_eq!(client_ip(proxy, &h, &trusted), proxy, "{value}");
+        }
+        // `Forwarded` wins over `X-Forwarded-For` when both are present.
+        let h = headers(&[("forwarded", "for=198.51.100.7"), ("x-forwarded-for", "6.6.6.6")]);
+        assert_eq!(client_ip(proxy, &h, &trusted), Some("198.51.100.7".parse()?));
+        // A mapped peer is canonicalized before the trust check.
+        let mapped = Some("::ffff:10.0.0.1".parse()?);
+        let h = headers(&[("x-forwarded-for", "81.2.69.142")]);
+        assert_eq!(client_ip(mapped, &h, &trusted), Some("81.2.69.142".parse()?));
+        Ok(())
+    }
+
+    #[test]
+    fn forwarded_chain_is_bounded() {
+        let long = vec!["1.2.3.4"; 10_000].join(",");
+        let h = headers(&[("x-forwarded-for", long.as_str())]);
+        assert_eq!(forwarded_chain(&h).len(), 64);
+        assert_eq!(client_ip(None, &h, &[]), None, "no peer, no address");
+    }
+
+    #[test]
     fn user_agent_is_capped_by_characters() {
         assert_eq!(cap_chars("ñandú", 3), "ñan");
         assert_eq!(cap_chars(&"a".repeat(100_000), 1024).len(), 1024);
