@@ -198,7 +198,7 @@ fn parse_web(ua: &str) -> DeviceInfo {
         woothee_category = r.category;
         woothee_os = r.os;
         info.browser_name = known(r.name).map(|n| rename_woothee_browser(&n, ua));
-        info.browser_version = known(&r.version);
+        info.browser_version = known(r.version);
         let (os_name, os_version) = normalize_os(r.os, &r.os_version);
         info.os_name = os_name;
         info.os_version = os_version;
@@ -233,20 +233,20 @@ fn parse_web(ua: &str) -> DeviceInfo {
     if apple_native_http(&mut info, ua) {
         return info;
     }
-    if info.browser_name.as_deref() == Some("Internet Explorer") {
-        if let Some(real) = real_ie_version(ua) {
-            info.browser_version = Some(real);
-        }
+    if info.browser_name.as_deref() == Some("Internet Explorer")
+        && let Some(real) = real_ie_version(ua)
+    {
+        info.browser_version = Some(real);
     }
     refine_os(&mut info, ua, woothee_os);
     if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
-    } else if info.browser_name.is_none() {
-        if let Some((name, version)) = fallback_browser(ua) {
-            info.browser_name = Some(name.to_owned());
-            info.browser_version = version;
-        }
+    } else if info.browser_name.is_none()
+        && let Some((name, version)) = fallback_browser(ua)
+    {
+        info.browser_name = Some(name.to_owned());
+        info.browser_version = version;
     }
     refine_type(&mut info, ua);
     info
@@ -477,10 +477,10 @@ fn fallback_browser(ua: &str) -> Option<(&'static str, Option<String>)> {
     if let Some(v) = token_version(ua, "Firefox/") {
         return Some(("Firefox", v));
     }
-    if ua.contains("Safari") {
-        if let Some(v) = token_version(ua, "Version/") {
-            return Some(("Safari", v));
-        }
+    if ua.contains("Safari")
+        && let Some(v) = token_version(ua, "Version/")
+    {
+        return Some(("Safari", v));
     }
     None
 }
@@ -696,14 +696,9 @@ fn clean_model(raw: &str) -> Option<String> {
     if let Some(rest) = model
         .strip_prefix("SAMSUNG ")
         .or_else(|| model.strip_prefix("Samsung "))
+        && ["SM-", "GT-", "SCH-", "SGH-"].iter().any(|p| rest.starts_with(p))
     {
-        if rest.starts_with("SM-")
-            || rest.starts_with("GT-")
-            || rest.starts_with("SCH-")
-            || rest.starts_with("SGH-")
-        {
-            model = rest;
-        }
+        model = rest;
     }
     let model = model.trim();
     let ok = !model.is_empty()
@@ -1034,10 +1029,8 @@ fn apply_native(info: &mut DeviceInfo, ua: &str, options: &DeviceOptions) {
         .map(|n| n.trim())
         .filter(|n| !n.is_empty())
     {
-        if let Some(done) = legacy_prefix(info, ua, name) {
-            if done {
-                return;
-            }
+        if legacy_prefix(info, ua, name) == Some(true) {
+            return;
         }
     }
 
@@ -1090,10 +1083,10 @@ fn legacy_prefix(info: &mut DeviceInfo, ua: &str, name: &str) -> Option<bool> {
         }
         .to_owned(),
     );
-    if let Some(open) = rest[version_end..].trim_start().strip_prefix('(') {
-        if let Some(close) = open.find(')') {
-            apply_fields(&mut candidate, &open[..close]);
-        }
+    if let Some(open) = rest[version_end..].trim_start().strip_prefix('(')
+        && let Some(close) = open.find(')')
+    {
+        apply_fields(&mut candidate, &open[..close]);
     }
     candidate.device_type = platform;
     candidate.app_name = Some(name.to_owned());
@@ -1222,14 +1215,14 @@ fn apply_client_hints(info: &mut DeviceInfo, headers: &[(String, String)]) {
         "Linux" => Some("Linux"),
         _ => None,
     });
-    if let Some(os) = os {
-        if info.os_name.as_deref() != Some(os) && !(os == "iOS" && info.os_name.as_deref() == Some("iPadOS"))
-        {
-            info.os_name = Some(os.to_owned());
-            info.os_version = None;
-            if let Some(p) = platform {
-                used.insert("sec-ch-ua-platform", p.to_owned());
-            }
+    if let Some(os) = os
+        && info.os_name.as_deref() != Some(os)
+        && !(os == "iOS" && info.os_name.as_deref() == Some("iPadOS"))
+    {
+        info.os_name = Some(os.to_owned());
+        info.os_version = None;
+        if let Some(p) = platform {
+            used.insert("sec-ch-ua-platform", p.to_owned());
         }
     }
     if let Some(version) = header(headers, "sec-ch-ua-platform-version").and_then(sf_string) {
@@ -1266,18 +1259,18 @@ fn apply_client_hints(info: &mut DeviceInfo, headers: &[(String, String)]) {
             "?0" => Some(false),
             _ => None,
         };
-        if let Some(is_mobile) = is_mobile {
-            if !info.is_native() {
-                let before = info.device_type;
-                info.device_type = match (is_mobile, info.os_name.as_deref()) {
-                    (true, _) => DeviceType::Smartphone,
-                    (false, Some("Android")) => DeviceType::Tablet,
-                    (false, _) if before == DeviceType::Unknown => DeviceType::Desktop,
-                    (false, _) => before,
-                };
-                if info.device_type != before {
-                    used.insert("sec-ch-ua-mobile", mobile.to_owned());
-                }
+        if let Some(is_mobile) = is_mobile
+            && !info.is_native()
+        {
+            let before = info.device_type;
+            info.device_type = match (is_mobile, info.os_name.as_deref()) {
+                (true, _) => DeviceType::Smartphone,
+                (false, Some("Android")) => DeviceType::Tablet,
+                (false, _) if before == DeviceType::Unknown => DeviceType::Desktop,
+                (false, _) => before,
+            };
+            if info.device_type != before {
+                used.insert("sec-ch-ua-mobile", mobile.to_owned());
             }
         }
     }
