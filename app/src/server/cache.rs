@@ -48,7 +48,7 @@ use std::{
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use tokio::sync::watch;
 
-use super::RowMeta;
+use super::{ROW_KEY, RowMeta};
 
 /// The notification channel on PostgreSQL.
 pub(crate) const CHANNEL: &str = "leptos_sessions";
@@ -103,7 +103,8 @@ type Shard = HashMap<u64, Arc<Entry>, BuildHasherDefault<KeyHasher>>;
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub id_hash: Arc<str>,
-    /// The persisted tower-sessions data, decoded.
+    /// The persisted tower-sessions data, decoded, with the row's tracking
+    /// columns under `ROW_KEY`: a load clones it as is.
     pub data: Arc<HashMap<String, serde_json::Value>>,
     pub meta: RowMeta,
     pub expires_at: i64,
@@ -113,10 +114,13 @@ pub(crate) struct Entry {
 impl Entry {
     pub fn new(
         id_hash: &str,
-        data: HashMap<String, serde_json::Value>,
+        mut data: HashMap<String, serde_json::Value>,
         meta: RowMeta,
         expires_at: i64,
     ) -> Self {
+        if let Ok(value) = serde_json::to_value(&meta) {
+            data.insert(ROW_KEY.to_owned(), value);
+        }
         Self {
             id_hash: id_hash.into(),
             data: Arc::new(data),
@@ -240,9 +244,12 @@ impl Cache {
         if let Some(entry) = shard.get_mut(&key)
             && &*entry.id_hash == id_hash
         {
-            let mut updated = (**entry).clone();
-            updated.meta.last_seen_at = updated.meta.last_seen_at.max(last_seen_at);
-            updated.expires_at = updated.expires_at.max(expires_at);
+            let mut meta = entry.meta.clone();
+            meta.last_seen_at = meta.last_seen_at.max(last_seen_at);
+            let mut data = (*entry.data).clone();
+            data.remove(ROW_KEY);
+            let mut updated = Entry::new(&entry.id_hash, data, meta, entry.expires_at.max(expires_at));
+            updated.cached_at = entry.cached_at;
             *entry = Arc::new(updated);
         }
     }

@@ -238,16 +238,11 @@ impl RegistryStore {
 }
 
 fn record_of(id: Id, entry: &Entry) -> session_store::Result<Record> {
-    let mut data = (*entry.data).clone();
-    data.insert(
-        ROW_KEY.to_owned(),
-        serde_json::to_value(&entry.meta).map_err(|e| session_store::Error::Encode(e.to_string()))?,
-    );
     let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(i128::from(entry.expires_at) * 1_000_000)
         .map_err(|e| session_store::Error::Decode(e.to_string()))?;
     Ok(Record {
         id,
-        data,
+        data: (*entry.data).clone(),
         expiry_date,
     })
 }

@@ -1,0 +1,476 @@
+//! The load harness (see BENCHMARKS.md; run it with `bash .ci/bench`).
+//!
+//! * `run --baseline <bin> --work <dir>`: for SQLite (always) and PostgreSQL
+//!   (when `BENCH_POSTGRES_URL` or `TEST_POSTGRES_URL` is set) starts, one at a
+//!   time on 127.0.0.1, (a) bare axum, (b) axum + tower-sessions +
+//!   tower-sessions-sqlx-store (the `baseline/` crate) and (c) axum + this
+//!   library's full layer, each with the same 1,000 pre-created sessions
+//!   rotated by the same `wrk` script, and prints requests/s, p50/p99 and the
+//!   ratios c/b and c/a.
+//! * `extras --work <dir>`: login p50, the devices page's data for a user with
+//!   100 devices and 10,000 trail events, and the sweep over 1,000,000 trail
+//!   rows with logins going on.
+//! * `serve-bare`, `serve-ours`: the servers `run` starts.
+
+mod extras;
+
+use std::{
+    fmt::Write as _,
+    io::Write as _,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
+
+use anyhow::{Context as _, Result, bail, ensure};
+use axum::{
+    Router,
+    body::Body,
+    extract::{ConnectInfo, Path as UrlPath},
+    http::{Request, StatusCode},
+    response::IntoResponse,
+    routing::{get, post},
+};
+use http_body_util::BodyExt as _;
+use leptos_sessions::server::{
+    CookieKey, CurrentSession, Login, Sessions, SessionsConfig, store::RegistryCache,
+};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
+use tower::ServiceExt as _;
+
+pub(crate) const CHROME: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36";
+const SECRET: &[u8] = b"bench-secret-bench-secret-bench-secret-bench-secret";
+const POOL: u32 = 10;
+
+/// The library's configuration in the harness: defaults, plain-http cookies
+/// (loopback), and the registry cache mode of the deployment.
+pub(crate) fn config(cache: RegistryCache) -> SessionsConfig {
+    let mut config = SessionsConfig::new(CookieKey::new(SECRET.to_vec()));
+    config.dev_insecure_cookies = true;
+    config.registry_cache = cache;
+    config
+}
+
+/// The cache mode a deployment on `url` uses: on SQLite the harness is one
+/// process (`SingleInstance`); on PostgreSQL the default (`Auto`: LISTEN/NOTIFY).
+pub(crate) fn cache_mode(url: &str) -> RegistryCache {
+    if url.starts_with("sqlite:") {
+        RegistryCache::SingleInstance
+    } else {
+        RegistryCache::Auto
+    }
+}
+
+pub(crate) async fn connect(url: &str) -> Result<DatabaseConnection> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(POOL).sqlx_logging(false);
+    Ok(Database::connect(opts).await?)
+}
+
+/// The host app of (c): an authenticated GET, a login seam, the devices page's data.
+pub(crate) fn ours(sessions: &Sessions) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|current: CurrentSession| async move { current.user_id().unwrap_or_default() }),
+        )
+        .route(
+            "/login/{user}",
+            post(|current: CurrentSession, UrlPath(user): UrlPath<String>| async move {
+                match current
+                    .login(&user, Login::password().identity(format!("{user}@example.com")))
+                    .await
+                {
+                    Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
+                    Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+                }
+            }),
+        )
+        .route(
+            "/devices-page",
+            get(|current: CurrentSession| async move {
+                // What the devices page's server functions load.
+                match (current.list_devices().await, current.history(50).await) {
+                    (Ok(devices), Ok(history)) => {
+                        format!("{} {}", devices.devices.len(), history.entries.len()).into_response()
+                    }
+                    _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                }
+            }),
+        )
+        .layer(sessions.layer())
+}
+
+/// One in-process request; returns status, `Cookie` header for the session
+/// it set (if any) and body.
+pub(crate) async fn call(
+    router: &Router,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+) -> Result<(StatusCode, Option<String>, String)> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "127.0.0.1")
+        .header("user-agent", CHROME);
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    let mut req = req.body(Body::empty())?;
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+    let res = router.clone().oneshot(req).await?;
+    let status = res.status();
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|c| !c.contains("Max-Age=0"))
+        .filter_map(|c| c.split(';').next().map(str::to_owned))
+        .collect();
+    let body = String::from_utf8(res.into_body().collect().await?.to_bytes().to_vec())?;
+    Ok((status, (!cookies.is_empty()).then(|| cookies.join("; ")), body))
+}
+
+/// Signs `user` in from a new browser; returns its `Cookie` header.
+pub(crate) async fn login(router: &Router, user: &str) -> Result<String> {
+    let (status, cookie, body) = call(router, "POST", &format!("/login/{user}"), None).await?;
+    ensure!(status == StatusCode::OK, "login failed: {status} {body}");
+    cookie.context("login set no cookie")
+}
+
+async fn serve(router: Router) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("READY {}", listener.local_addr()?.port());
+    std::io::stdout().flush()?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await?;
+    Ok(())
+}
+
+async fn serve_bare(sessions: usize, cookies: &str) -> Result<()> {
+    // The same request shape as the others (a cookie per request).
+    let lines: String = (0..sessions).map(|i| format!("session=bare{i}\n")).collect();
+    std::fs::write(cookies, lines)?;
+    let router = Router::new().route("/", get(|| async { "u0" }));
+    serve(router).await
+}
+
+async fn serve_ours(url: &str, sessions: usize, cookies: &str) -> Result<()> {
+    let db = connect(url).await?;
+    let sessions_handle = Sessions::new(db, config(cache_mode(url)))?;
+    sessions_handle.migrate().await?;
+    let router = ours(&sessions_handle);
+    let mut lines = String::new();
+    for i in 0..sessions {
+        let cookie = login(&router, &format!("u{i}")).await?;
+        writeln!(lines, "{cookie}")?;
+    }
+    std::fs::write(cookies, lines)?;
+    serve(router).await
+}
+
+// ---------------------------------------------------------------------------
+// Orchestration
+
+#[derive(Debug, Clone, Copy)]
+struct Figures {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn parse_latency(value: &str) -> Option<f64> {
+    let value = value.trim();
+    let (num, factor) = if let Some(v) = value.strip_suffix("us") {
+        (v, 0.001)
+    } else if let Some(v) = value.strip_suffix("ms") {
+        (v, 1.0)
+    } else if let Some(v) = value.strip_suffix('s') {
+        (v, 1000.0)
+    } else {
+        return None;
+    };
+    num.trim().parse::<f64>().ok().map(|n| n * factor)
+}
+
+fn parse_wrk(out: &str) -> Result<Figures> {
+    let mut figures = Figures {
+        rps: 0.0,
+        p50_ms: 0.0,
+        p99_ms: 0.0,
+        errors: 0,
+    };
+    for line in out.lines() {
+        let line = line.trim();
+        if let Some(v) = line.strip_prefix("Requests/sec:") {
+            figures.rps = v.trim().parse()?;
+        } else if let Some(v) = line.strip_prefix("50%") {
+            figures.p50_ms = parse_latency(v).context("p50")?;
+        } else if let Some(v) = line.strip_prefix("99%") {
+            figures.p99_ms = parse_latency(v).context("p99")?;
+        } else if let Some(v) = line.strip_prefix("Non-2xx or 3xx responses:") {
+            figures.errors += v.trim().parse::<u64>().unwrap_or(0);
+        } else if line.starts_with("Socket errors:") {
+            figures.errors += line
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse::<u64>().ok())
+                .sum::<u64>();
+        }
+    }
+    ensure!(figures.rps > 0.0, "could not read wrk's output:\n{out}");
+    Ok(figures)
+}
+
+struct Run {
+    duration: u64,
+    warmup: u64,
+    connections: u32,
+    threads: u32,
+    sessions: usize,
+    work: PathBuf,
+    script: PathBuf,
+}
+
+/// A GET on loopback without an HTTP client crate: the body of the response.
+async fn raw_get(port: u16, cookie: &str) -> Result<String> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let req = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n");
+    stream.write_all(req.as_bytes()).await?;
+    let mut buf = String::new();
+    stream.read_to_string(&mut buf).await?;
+    let (head, body) = buf.split_once("\r\n\r\n").context("malformed response")?;
+    ensure!(head.starts_with("HTTP/1.1 200"), "unexpected response: {head}");
+    // Small bodies: axum answers with Content-Length (no chunking).
+    Ok(body.to_owned())
+}
+
+async fn measure(run: &Run, label: &str, program: &Path, args: &[String], cookies: &Path) -> Result<Figures> {
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", program.display()))?;
+    let stdout = child.stdout.take().context("server stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let port: u16 = loop {
+        let Some(line) = tokio::time::timeout(Duration::from_secs(300), lines.next_line())
+            .await
+            .context("server start timed out")??
+        else {
+            bail!("{label}: server exited before it was ready");
+        };
+        if let Some(port) = line.strip_prefix("READY ") {
+            break port.trim().parse()?;
+        }
+    };
+    // Keep draining the server's stdout.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+    let first = std::fs::read_to_string(cookies)?
+        .lines()
+        .next()
+        .context("no cookies")?
+        .to_owned();
+    let body = raw_get(port, &first).await?;
+    ensure!(!body.is_empty(), "{label}: the first session is not signed in");
+
+    let url = format!("http://127.0.0.1:{port}/");
+    let wrk = |secs: u64| {
+        std::process::Command::new("wrk")
+            .env("COOKIES", cookies)
+            .args([
+                format!("-t{}", run.threads),
+                format!("-c{}", run.connections),
+                format!("-d{secs}s"),
+                "--latency".to_owned(),
+                "-s".to_owned(),
+                run.script.display().to_string(),
+                url.clone(),
+            ])
+            .output()
+    };
+    if run.warmup > 0 {
+        let _ = tokio::task::block_in_place(|| wrk(run.warmup))?;
+    }
+    let out = tokio::task::block_in_place(|| wrk(run.duration))?;
+    ensure!(out.status.success(), "wrk failed: {}", String::from_utf8_lossy(&out.stderr));
+    let figures = parse_wrk(&String::from_utf8_lossy(&out.stdout))?;
+    child.start_kill()?;
+    let _ = child.wait().await;
+    eprintln!(
+        "  {label:<34} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms{}",
+        figures.rps,
+        figures.p50_ms,
+        figures.p99_ms,
+        if figures.errors > 0 {
+            format!("   ({} errors)", figures.errors)
+        } else {
+            String::new()
+        }
+    );
+    Ok(figures)
+}
+
+/// A fresh database on the server at `admin_url` (dropped and re-created).
+pub(crate) async fn fresh_pg(admin_url: &str, name: &str) -> Result<String> {
+    let admin = connect(admin_url).await?;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await?;
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+    admin.close().await?;
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
+}
+
+pub(crate) fn postgres_url() -> Option<String> {
+    std::env::var("BENCH_POSTGRES_URL")
+        .or_else(|_| std::env::var("TEST_POSTGRES_URL"))
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+async fn run_all(run: Run, baseline: PathBuf) -> Result<()> {
+    let me = std::env::current_exe()?;
+    std::fs::create_dir_all(&run.work)?;
+    std::fs::write(
+        &run.script,
+        r#"-- Rotates the pre-created sessions: one Cookie header per line of $COOKIES.
+local cookies = {}
+for line in io.lines(os.getenv("COOKIES")) do cookies[#cookies + 1] = line end
+local i = math.random(#cookies)
+request = function()
+  i = i % #cookies + 1
+  return wrk.format("GET", "/", { ["Cookie"] = cookies[i] })
+end
+"#,
+    )?;
+    let mut backends = vec![("SQLite".to_owned(), None)];
+    if let Some(url) = postgres_url() {
+        backends.push(("PostgreSQL".to_owned(), Some(url)));
+    }
+    let mut report = String::new();
+    writeln!(
+        report,
+        "| backend | server | req/s | p50 ms | p99 ms |\n|---|---|---:|---:|---:|"
+    )?;
+    let mut summary = Vec::new();
+    for (name, admin_url) in backends {
+        eprintln!("{name}: {} sessions, wrk -t{} -c{} -d{}s (after {}s warm-up)", run.sessions, run.threads, run.connections, run.duration, run.warmup);
+        let (url_b, url_c) = match &admin_url {
+            None => {
+                let b = run.work.join("baseline.db");
+                let c = run.work.join("ours.db");
+                for f in [&b, &c] {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
+                    }
+                }
+                (
+                    format!("sqlite://{}?mode=rwc", b.display()),
+                    format!("sqlite://{}?mode=rwc", c.display()),
+                )
+            }
+            Some(admin) => (
+                fresh_pg(admin, "ls_bench_baseline").await?,
+                fresh_pg(admin, "ls_bench_ours").await?,
+            ),
+        };
+        let n = run.sessions.to_string();
+        let cookies = |k: &str| run.work.join(format!("cookies-{k}.txt"));
+        let a = measure(
+            &run,
+            "(a) bare axum",
+            &me,
+            &["serve-bare".into(), n.clone(), cookies("a").display().to_string()],
+            &cookies("a"),
+        )
+        .await?;
+        let b = measure(
+            &run,
+            "(b) tower-sessions + sqlx-store",
+            &baseline,
+            &[url_b, n.clone(), cookies("b").display().to_string()],
+            &cookies("b"),
+        )
+        .await?;
+        let c = measure(
+            &run,
+            "(c) leptos-sessions layer",
+            &me,
+            &["serve-ours".into(), url_c, n.clone(), cookies("c").display().to_string()],
+            &cookies("c"),
+        )
+        .await?;
+        let (cb, ca) = (c.rps / b.rps, c.rps / a.rps);
+        let target = if admin_url.is_some() { 1.5 } else { 2.0 };
+        eprintln!(
+            "  c/b = {cb:.2} (target ≥ {target}: {})   c/a = {ca:.2} (target ≥ 0.75: {})",
+            if cb >= target { "met" } else { "MISSED" },
+            if ca >= 0.75 { "met" } else { "MISSED" },
+        );
+        for (label, f) in [("(a) bare axum", a), ("(b) tower-sessions + sqlx-store", b), ("(c) leptos-sessions", c)] {
+            writeln!(
+                report,
+                "| {name} | {label} | {:.0} | {:.2} | {:.2} |",
+                f.rps, f.p50_ms, f.p99_ms
+            )?;
+        }
+        summary.push(format!(
+            "{name}: c/b = {cb:.2} (target ≥ {target}), c/a = {ca:.2} (target ≥ 0.75)"
+        ));
+    }
+    println!("{report}");
+    for line in &summary {
+        println!("{line}");
+    }
+    std::fs::write(run.work.join("load.md"), format!("{report}\n{}\n", summary.join("\n")))?;
+    Ok(())
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).cloned().context("missing argument");
+    match args.first().map(String::as_str) {
+        Some("serve-bare") => serve_bare(arg(1)?.parse()?, &arg(2)?).await,
+        Some("serve-ours") => serve_ours(&arg(1)?, arg(2)?.parse()?, &arg(3)?).await,
+        Some("run") => {
+            let work = PathBuf::from(flag(&args, "--work").unwrap_or_else(|| "target/bench".into()));
+            let num = |name: &str, default: u64| {
+                flag(&args, name)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(default)
+            };
+            let run = Run {
+                duration: num("--duration", 10),
+                warmup: num("--warmup", 2),
+                connections: u32::try_from(num("--connections", 32))?,
+                threads: u32::try_from(num("--threads", 1))?,
+                sessions: usize::try_from(num("--sessions", 1000))?,
+                script: work.join("rotate.lua"),
+                work,
+            };
+            let baseline = PathBuf::from(flag(&args, "--baseline").context("--baseline <binary>")?);
+            run_all(run, baseline).await
+        }
+        Some("extras") => {
+            let work = PathBuf::from(flag(&args, "--work").unwrap_or_else(|| "target/bench".into()));
+            extras::run(&work).await
+        }
+        _ => bail!("usage: leptos-sessions-load run --baseline <bin> [--work DIR] [--duration S] | extras [--work DIR]"),
+    }
+}
