@@ -181,10 +181,12 @@ impl TestApp {
             )
             .route(
                 "/fail/{identity}",
-                post(|current: CurrentSession, Path(identity): Path<String>| async move {
-                    current.record_failed_login(&identity, "invalid_password").await;
-                    StatusCode::NO_CONTENT
-                }),
+                post(
+                    |current: CurrentSession, Path(identity): Path<String>| async move {
+                        current.record_failed_login(&identity, "invalid_password").await;
+                        StatusCode::NO_CONTENT
+                    },
+                ),
             )
             .route(
                 "/me",
@@ -320,7 +322,8 @@ impl Device {
             ("origin", origin),
             ("referer", referer),
         ];
-        self.request("POST", path, &headers, Body::from(body.to_owned())).await
+        self.request("POST", path, &headers, Body::from(body.to_owned()))
+            .await
     }
 
     pub fn session_cookie(&self) -> Option<&String> {
@@ -335,21 +338,33 @@ impl Device {
         self.request(method, path, extra, Body::empty()).await
     }
 
-    async fn request(&mut self, method: &str, path: &str, extra: &[(&str, &str)], body: Body) -> Result<Reply> {
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: Body,
+    ) -> Result<Reply> {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
             .header("host", "app.test")
             .header("user-agent", &self.user_agent);
         if !self.jar.is_empty() {
-            let cookie = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let cookie = self
+                .jar
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             req = req.header("cookie", cookie);
         }
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
         let mut req = req.body(body)?;
-        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
         self.finish(req).await
     }
 
