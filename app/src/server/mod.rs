@@ -27,7 +27,7 @@ pub use self::{
     config::{ConfigError, IpMode, IpNet, SessionsConfig, TimeoutPreset},
     context::{CurrentSession, Login, LoginOutcome},
     device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
-    geo::{GeoInfo, GeoLookup},
+    geo::{GeoError, GeoInfo, GeoLookup, MaxMindGeo},
     hooks::{Event, Hooks, NewDevice, ReauthGate, RepeatedFailedLogins, SessionRevoked},
     events::{EventKind, RevokeReason, normalize_identity},
     ids::{CookieKey, IdHash},
