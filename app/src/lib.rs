@@ -27,9 +27,21 @@
 //!
 //! ## Usage (components)
 //!
-//! Render [`components::SessionsPage`] (or [`components::Devices`]) anywhere
-//! below [`i18n::I18nContextProvider`]. Every action is a real form: it works
-//! with JavaScript off.
+//! Render [`components::SessionsPage`] — or [`components::Devices`] and
+//! [`components::History`] one by one in your own settings page — anywhere
+//! below [`i18n::I18nContextProvider`], and [`components::LastUsedBadge`] next
+//! to each method on your sign-in page. Every action is a real form: it works
+//! with JavaScript off. For your own markup, the same data comes from
+//! [`components::use_devices`], [`components::use_history`] and
+//! [`components::use_last_login`].
+//!
+//! ```ignore
+//! view! {
+//!     <leptos_sessions::i18n::I18nContextProvider>
+//!         <SessionsPage/>
+//!     </leptos_sessions::i18n::I18nContextProvider>
+//! }
+//! ```
 //!
 //! ## Features
 //! * `ssr` — the server core ([`server`]) and server-function bodies.
@@ -65,6 +77,7 @@ pub use error::SessionsError;
 /// extra) in one locale, a placeholder that differs, an untranslated error
 /// code or reason fails here, not in front of a user.
 #[cfg(test)]
+#[expect(clippy::expect_used, reason = "a broken locale file should fail the test loudly")]
 mod i18n_tests {
     use std::collections::{BTreeMap, BTreeSet};
 

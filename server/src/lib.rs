@@ -24,6 +24,10 @@ pub use app::{App, shell};
 
 /// The demo's translations must be complete in every locale.
 #[cfg(test)]
+#[expect(
+    clippy::expect_used,
+    reason = "a broken locale file should fail the test loudly"
+)]
 mod i18n_tests {
     use std::collections::BTreeSet;
 

@@ -1,5 +1,7 @@
 //! The demo host through its real router: sign-in form, SSR devices page,
-//! the no-JavaScript form path of the server functions, cookie policy.
+//! the no-JavaScript form path of the server functions, cookie policy, the
+//! sign-in methods and "Last used", password change, locale, seeded history.
+#![expect(clippy::expect_used, reason = "assertions on cookies the test needs")]
 
 #[path = "../../app/tests/common/mod.rs"]
 mod common;

@@ -6,9 +6,11 @@
 //! ## Server-Side Rendering
 //!
 //! The resources are *blocking* by default: the server waits for them before
-//! it sends the page, so the data is in the HTML and every form works with
-//! JavaScript off. On a streaming route use `SsrMode::PartiallyBlocked` (or
-//! `SsrMode::Async`) so blocking resources render in place.
+//! it sends the page. Put the routes that show them on `SsrMode::Async` so
+//! the data is in the HTML and every form works with JavaScript off (with
+//! out-of-order streaming a page without JavaScript only gets the loading
+//! state; `SsrMode::PartiallyBlocked` is meant to fix that but left a
+//! fallback in place now and then in our end-to-end runs).
 
 use leptos::prelude::*;
 

@@ -10,7 +10,7 @@ use crate::{i18n::*, types::AuthMethod};
 /// `method` (and `provider`, when given); renders nothing otherwise. For the
 /// signed-out sign-in page: it reads the signed browser-continuity cookie on
 /// the server, so the badge is in the HTML without JavaScript (on a route
-/// with `SsrMode::PartiallyBlocked` or `SsrMode::Async`).
+/// with `SsrMode::Async`).
 ///
 /// Several badges on one page share one lookup when the page provides
 /// [`super::use_last_login`]'s return value as context.

@@ -59,8 +59,8 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=|| "Not found.">
                             <Route path=path!("/") view=Dashboard/>
                             <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                            // Blocking resources render in place: no JavaScript needed.
-                            <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::PartiallyBlocked/>
+                            // Rendered whole on the server: every form works without JavaScript.
+                            <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async/>
                         </Routes>
                     </main>
                 </div>

@@ -85,7 +85,14 @@ pub async fn sign_out(current: CurrentSession) -> Response {
 
 /// Single-use magic-link tokens, in memory (15 minutes).
 #[derive(Clone, Default)]
-pub struct MagicLinks(Arc<Mutex<HashMap<String, (String, String, Instant)>>>);
+pub struct MagicLinks(Arc<Mutex<HashMap<String, MagicLink>>>);
+
+/// Who a token signs in, and since when it is valid.
+struct MagicLink {
+    user_id: String,
+    email: String,
+    issued: Instant,
+}
 
 impl std::fmt::Debug for MagicLinks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -101,10 +108,14 @@ impl MagicLinks {
         OsRng.fill_bytes(&mut bytes);
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.retain(|_, (_, _, at)| at.elapsed() < MAGIC_TTL);
+        map.retain(|_, link| link.issued.elapsed() < MAGIC_TTL);
         map.insert(
             token.clone(),
-            (user_id.to_owned(), email.to_owned(), Instant::now()),
+            MagicLink {
+                user_id: user_id.to_owned(),
+                email: email.to_owned(),
+                issued: Instant::now(),
+            },
         );
         token
     }
@@ -112,8 +123,8 @@ impl MagicLinks {
     fn redeem(&self, token: &str) -> Option<(String, String)> {
         let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         map.remove(token)
-            .filter(|(_, _, at)| at.elapsed() < MAGIC_TTL)
-            .map(|(user, email, _)| (user, email))
+            .filter(|link| link.issued.elapsed() < MAGIC_TTL)
+            .map(|link| (link.user_id, link.email))
     }
 }
 

@@ -90,7 +90,6 @@ impl GeoLookup for DemoGeo {
                 city: Some((*city).to_owned()),
                 latitude: Some(*lat),
                 longitude: Some(*lon),
-                ..GeoInfo::default()
             });
         }
         self.inner.as_ref()?.lookup(ip)
