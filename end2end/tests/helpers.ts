@@ -50,11 +50,15 @@ export async function logOutDevice(row: ReturnType<Page["locator"]>) {
   await row.getByRole("button", { name: /Yes, log out|Sí, cerrar sesión/ }).click();
 }
 
-/** Saves a screenshot into the test output and copies it to docs/ for the README. */
+/**
+ * Saves a screenshot into the test output; with UPDATE_DOCS_SCREENSHOTS=1
+ * also copies it to docs/ for the README.
+ */
 export async function screenshot(page: Page, name: string) {
   const out = join("test-results", "screenshots", name);
   mkdirSync(dirname(out), { recursive: true });
   await page.screenshot({ path: out, fullPage: true });
+  if (process.env.UPDATE_DOCS_SCREENSHOTS !== "1") return;
   const docs = join("..", "docs", name);
   mkdirSync(dirname(docs), { recursive: true });
   copyFileSync(out, docs);

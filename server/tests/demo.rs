@@ -372,3 +372,31 @@ async fn failed_attempt_with_my_email_shows_in_my_history() -> Result<()> {
     assert!(page.body.contains("Failed sign-in attempt"));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_api_lives_beside_the_server_functions() -> Result<()> {
+    let app = demo().await?;
+    let mut a = Device::new(app.clone(), MAC_CHROME);
+    let mut b = Device::new(app, WIN_FIREFOX);
+    sign_in(&mut a, "ada@example.com", "lovelace-1815").await?;
+    sign_in(&mut b, "ada@example.com", "lovelace-1815").await?;
+    let reply = b.send("GET", "/api/v1/sessions").await?;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let list: leptos_sessions::types::DeviceList = serde_json::from_str(&reply.body)?;
+    let a_handle = list
+        .devices
+        .iter()
+        .find(|d| !d.current)
+        .map(|d| d.handle.clone())
+        .expect("the other device");
+    // The same server-function endpoint still answers (not shadowed).
+    let reply = b
+        .post_form("/api/sessions/devices", "", "http://app.test", "http://app.test/settings")
+        .await?;
+    assert_ne!(reply.status, StatusCode::NOT_FOUND);
+    assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    let reply = b.send("DELETE", &format!("/api/v1/sessions/{a_handle}")).await?;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(a.send("GET", "/api/v1/sessions").await?.status, StatusCode::UNAUTHORIZED);
+    Ok(())
+}

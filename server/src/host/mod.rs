@@ -204,6 +204,8 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         .route("/oauth/demo/callback", post(auth::oauth_callback))
         .route("/auth/password", post(auth::change_password))
         .route("/locale", post(auth::set_locale))
+        // The JSON API for native apps and scripts (same rules as the pages).
+        .nest("/api/v1", leptos_sessions::server::json_api::router())
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
             move || shell(options.clone())
