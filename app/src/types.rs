@@ -86,6 +86,9 @@ pub struct DeviceView {
     pub auth_method: Option<String>,
     /// OAuth/SSO provider, when known.
     pub auth_provider: Option<String>,
+    /// Whether its login matched no device the user had signed in from before.
+    #[serde(default)]
+    pub new_device: bool,
 }
 
 /// The current user's devices, current first, then most recently active.

@@ -249,6 +249,10 @@ async fn hooks_fire_for_new_devices_revocations_and_every_event(db: DatabaseConn
     assert_eq!(new.session_handle, handle);
     assert_eq!(new.event.device_name.as_deref(), Some("Firefox 139 on Windows"));
     assert!(new.event.new_device);
+    // The device list marks it too (and only it).
+    let list = mac.devices().await?;
+    let marked: Vec<&str> = list.devices.iter().filter(|d| d.new_device).map(|d| d.handle.as_str()).collect();
+    assert_eq!(marked, vec![handle.as_str()]);
     // Same browser type again from another jar: coarse match, not new.
     let mut win2 = app.device(WIN_FIREFOX);
     win2.login("ada").await?;

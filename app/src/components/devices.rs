@@ -152,6 +152,7 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
         last_seen_at,
         auth_method,
         auth_provider,
+        new_device,
     } = device;
     let flag = country_code.as_deref().and_then(country_flag);
     let activity = match relative_age(now, last_seen_at) {
@@ -209,6 +210,11 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
                     <span class="sessions-device__name">{name}</span>
                     {current.then(|| view! {
                         <span class="sessions-badge sessions-badge--current">{t!(i18n, devices.this_device)}</span>
+                    })}
+                    {new_device.then(|| view! {
+                        <span class="sessions-badge sessions-badge--new" title=move || t_string!(i18n, devices.new_device_hint)>
+                            {t!(i18n, devices.new_device)}
+                        </span>
                     })}
                 </div>
                 <div class="sessions-device__meta">

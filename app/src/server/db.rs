@@ -266,3 +266,20 @@ pub async fn failures_up_to<C: ConnectionTrait>(
         .count(db)
         .await
 }
+
+/// Which of `handles` came from a login flagged as a new device.
+pub async fn new_device_handles<C: ConnectionTrait>(db: &C, handles: Vec<String>) -> Result<Vec<String>, DbErr> {
+    if handles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Option<String>> = event::Entity::find()
+        .select_only()
+        .column(event::Column::SessionHandle)
+        .filter(event::Column::SessionHandle.is_in(handles))
+        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::NewDevice.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}

@@ -240,11 +240,21 @@ impl Sessions {
         let rows = db::user_sessions(&self.inner.db, user_id, now)
             .await
             .map_err(db_error)?;
+        // One indexed read for the "new device" markers; a trail outage only
+        // loses the markers, never the list.
+        let handles = rows.iter().map(|r| r.handle.clone()).collect();
+        let new_devices = db::new_device_handles(&self.inner.db, handles)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "leptos-sessions: new-device markers unavailable");
+                Vec::new()
+            });
         let mut devices: Vec<DeviceView> = rows
             .into_iter()
             .map(|row| {
                 let current = current_hash.is_some_and(|h| h.as_str() == row.id_hash);
-                device_view(row, current)
+                let new_device = new_devices.contains(&row.handle);
+                device_view(row, current, new_device)
             })
             .collect();
         // Current first; the rest stay most-recent-first (stable sort).
@@ -504,7 +514,7 @@ fn history_entry(e: leptos_sessions_entity::event::Model) -> Option<HistoryEntry
     })
 }
 
-fn device_view(row: session::Model, current: bool) -> DeviceView {
+fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceView {
     let location = location_label(
         row.city.as_deref(),
         row.region.as_deref(),
@@ -528,6 +538,7 @@ fn device_view(row: session::Model, current: bool) -> DeviceView {
         last_seen_at: row.last_seen_at,
         auth_method: row.auth_method,
         auth_provider: row.auth_provider,
+        new_device,
     }
 }
 
