@@ -1,5 +1,6 @@
 //! Timeouts, sweep, retention, password change and erasure, on every backend.
 //! Time is injected ([`ManualClock`]); nothing sleeps.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The registry and the per-request lifecycle, through a real router, on every backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The JSON API's rules, admin functions, id hygiene (case 2), tampered
 //! device cookies (case 5) and log hygiene (case 30), through a real router
 //! on every backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
 

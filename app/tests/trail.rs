@@ -1,6 +1,7 @@
 //! The trail's query API, history, the "Last used" lookup, hooks, the
 //! re-authentication gate and the chaos test, on every backend. Time is
 //! injected; hooks are awaited through channels, never slept on.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
 

@@ -389,7 +389,9 @@ mod tests {
     #[test]
     fn short_secret_is_a_clear_error() {
         let cfg = SessionsConfig::new(CookieKey::new(b"short".to_vec()));
-        let err = cfg.validate().unwrap_err();
+        let Err(err) = cfg.validate() else {
+            panic!("a short secret must be refused");
+        };
         assert!(err.to_string().contains("at least 32 bytes"));
     }
 

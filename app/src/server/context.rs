@@ -275,7 +275,6 @@ impl CurrentSession {
             auth_detail: login.detail.as_ref().map(ToString::to_string),
             second_factor: login.second_factor.clone(),
             authenticated_at: Some(now),
-            ..RowInit::default()
         };
         session
             .insert(INIT_KEY, init)
