@@ -31,7 +31,7 @@ use sea_orm::{
 use tower::ServiceExt as _;
 
 /// Two instances on one fresh PostgreSQL database, each with its own
-/// connection pool and registry cache (the default, `RegistryCache::Auto`).
+/// connection pool and registry cache (`RegistryCache::Auto`).
 async fn two_instances() -> Result<Option<(TestApp, TestApp)>> {
     let Some(db_a) = common::postgres().await? else {
         return Ok(None);
@@ -42,9 +42,9 @@ async fn two_instances() -> Result<Option<(TestApp, TestApp)>> {
         .connect_with((*options).clone())
         .await?;
     let db_b = SqlxPostgresConnector::from_sqlx_postgres_pool(pool_b);
-    let a = TestApp::new(db_a).await?;
-    let b = TestApp::new(db_b).await?;
-    assert_eq!(a.sessions.config().registry_cache, RegistryCache::Auto);
+    let cached = |c: &mut leptos_sessions::server::SessionsConfig| c.registry_cache = RegistryCache::Auto;
+    let a = TestApp::with_config(db_a, cached).await?;
+    let b = TestApp::with_config(db_b, cached).await?;
     Ok(Some((a, b)))
 }
 

@@ -157,9 +157,11 @@ pub struct SessionsConfig {
     pub require_reauthentication: Option<ReauthGate>,
     /// In-memory cache of the registry rows in front of the store, so that a
     /// request with a live session costs no database read. It never delays
-    /// a revocation (see [`RegistryCache`]). Default: [`RegistryCache::Auto`]
-    /// (PostgreSQL: on, coherent across instances; SQLite/MySQL: off unless
-    /// [`RegistryCache::SingleInstance`]).
+    /// a revocation (see [`RegistryCache`]): [`RegistryCache::Auto`] caches on
+    /// PostgreSQL, coherent across instances through `LISTEN`/`NOTIFY`;
+    /// [`RegistryCache::SingleInstance`] also on SQLite/MySQL for a single
+    /// process. Default: [`RegistryCache::Off`] (every request reads its row;
+    /// a registry outage answers 503 at once).
     pub registry_cache: RegistryCache,
     /// Most sessions the registry cache holds (0 turns it off). Default: 100,000.
     pub registry_cache_capacity: usize,
@@ -228,7 +230,7 @@ impl SessionsConfig {
             repeated_failed_logins: None,
             hooks: Hooks::default(),
             require_reauthentication: None,
-            registry_cache: RegistryCache::Auto,
+            registry_cache: RegistryCache::Off,
             registry_cache_capacity: 100_000,
         }
     }

@@ -78,15 +78,17 @@ pub(crate) fn ours(sessions: &Sessions) -> Router {
         )
         .route(
             "/login/{user}",
-            post(|current: CurrentSession, UrlPath(user): UrlPath<String>| async move {
-                match current
-                    .login(&user, Login::password().identity(format!("{user}@example.com")))
-                    .await
-                {
-                    Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
-                    Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-                }
-            }),
+            post(
+                |current: CurrentSession, UrlPath(user): UrlPath<String>| async move {
+                    match current
+                        .login(&user, Login::password().identity(format!("{user}@example.com")))
+                        .await
+                    {
+                        Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
+                        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+                    }
+                },
+            ),
         )
         .route(
             "/devices-page",
@@ -147,7 +149,11 @@ async fn serve(router: Router) -> Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("READY {}", listener.local_addr()?.port());
     std::io::stdout().flush()?;
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -232,6 +238,7 @@ struct Run {
     connections: u32,
     threads: u32,
     sessions: usize,
+    rounds: u32,
     work: PathBuf,
     script: PathBuf,
 }
@@ -300,7 +307,11 @@ async fn measure(run: &Run, label: &str, program: &Path, args: &[String], cookie
         let _ = tokio::task::block_in_place(|| wrk(run.warmup))?;
     }
     let out = tokio::task::block_in_place(|| wrk(run.duration))?;
-    ensure!(out.status.success(), "wrk failed: {}", String::from_utf8_lossy(&out.stderr));
+    ensure!(
+        out.status.success(),
+        "wrk failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let figures = parse_wrk(&String::from_utf8_lossy(&out.stdout))?;
     child.start_kill()?;
     let _ = child.wait().await;
@@ -324,7 +335,9 @@ pub(crate) async fn fresh_pg(admin_url: &str, name: &str) -> Result<String> {
     admin
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .await?;
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
     admin.close().await?;
     let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
     Ok(format!("{base}/{name}"))
@@ -363,7 +376,10 @@ end
     )?;
     let mut summary = Vec::new();
     for (name, admin_url) in backends {
-        eprintln!("{name}: {} sessions, wrk -t{} -c{} -d{}s (after {}s warm-up)", run.sessions, run.threads, run.connections, run.duration, run.warmup);
+        eprintln!(
+            "{name}: {} sessions, wrk -t{} -c{} -d{}s (after {}s warm-up), median of {} interleaved rounds",
+            run.sessions, run.threads, run.connections, run.duration, run.warmup, run.rounds
+        );
         let (url_b, url_c) = match &admin_url {
             None => {
                 let b = run.work.join("baseline.db");
@@ -385,30 +401,55 @@ end
         };
         let n = run.sessions.to_string();
         let cookies = |k: &str| run.work.join(format!("cookies-{k}.txt"));
-        let a = measure(
-            &run,
-            "(a) bare axum",
-            &me,
-            &["serve-bare".into(), n.clone(), cookies("a").display().to_string()],
-            &cookies("a"),
-        )
-        .await?;
-        let b = measure(
-            &run,
-            "(b) tower-sessions + sqlx-store",
-            &baseline,
-            &[url_b, n.clone(), cookies("b").display().to_string()],
-            &cookies("b"),
-        )
-        .await?;
-        let c = measure(
-            &run,
-            "(c) leptos-sessions layer",
-            &me,
-            &["serve-ours".into(), url_c, n.clone(), cookies("c").display().to_string()],
-            &cookies("c"),
-        )
-        .await?;
+        let mut rounds: Vec<(Figures, Figures, Figures)> = Vec::new();
+        // Interleaved rounds; each round's ratios compare runs seconds apart,
+        // and the median round decides: the machine is shared, and a burst of
+        // someone else's work should not decide a ratio.
+        for round in 1..=run.rounds {
+            eprintln!(" round {round}/{}", run.rounds);
+            let a = measure(
+                &run,
+                "(a) bare axum",
+                &me,
+                &["serve-bare".into(), n.clone(), cookies("a").display().to_string()],
+                &cookies("a"),
+            )
+            .await?;
+            let b = measure(
+                &run,
+                "(b) tower-sessions + sqlx-store",
+                &baseline,
+                &[url_b.clone(), n.clone(), cookies("b").display().to_string()],
+                &cookies("b"),
+            )
+            .await?;
+            let c = measure(
+                &run,
+                "(c) leptos-sessions layer",
+                &me,
+                &[
+                    "serve-ours".into(),
+                    url_c.clone(),
+                    n.clone(),
+                    cookies("c").display().to_string(),
+                ],
+                &cookies("c"),
+            )
+            .await?;
+            eprintln!(
+                "  round {round}: c/b = {:.2}, c/a = {:.2}",
+                c.rps / b.rps,
+                c.rps / a.rps
+            );
+            rounds.push((a, b, c));
+        }
+        // The median round by c/a (the tighter target).
+        rounds.sort_by(|x, y| (x.2.rps / x.0.rps).total_cmp(&(y.2.rps / y.0.rps)));
+        let (a, b, c) = rounds[rounds.len() / 2];
+        let per_round: Vec<String> = rounds
+            .iter()
+            .map(|(a, b, c)| format!("{:.2}/{:.2}", c.rps / b.rps, c.rps / a.rps))
+            .collect();
         let (cb, ca) = (c.rps / b.rps, c.rps / a.rps);
         let target = if admin_url.is_some() { 1.5 } else { 2.0 };
         eprintln!(
@@ -416,7 +457,11 @@ end
             if cb >= target { "met" } else { "MISSED" },
             if ca >= 0.75 { "met" } else { "MISSED" },
         );
-        for (label, f) in [("(a) bare axum", a), ("(b) tower-sessions + sqlx-store", b), ("(c) leptos-sessions", c)] {
+        for (label, f) in [
+            ("(a) bare axum", a),
+            ("(b) tower-sessions + sqlx-store", b),
+            ("(c) leptos-sessions", c),
+        ] {
             writeln!(
                 report,
                 "| {name} | {label} | {:.0} | {:.2} | {:.2} |",
@@ -424,14 +469,19 @@ end
             )?;
         }
         summary.push(format!(
-            "{name}: c/b = {cb:.2} (target ≥ {target}), c/a = {ca:.2} (target ≥ 0.75)"
+            "{name}: c/b = {cb:.2} (target ≥ {target}), c/a = {ca:.2} (target ≥ 0.75); median of {} rounds, each round's c/b / c/a: {}",
+            per_round.len(),
+            per_round.join(", ")
         ));
     }
     println!("{report}");
     for line in &summary {
         println!("{line}");
     }
-    std::fs::write(run.work.join("load.md"), format!("{report}\n{}\n", summary.join("\n")))?;
+    std::fs::write(
+        run.work.join("load.md"),
+        format!("{report}\n{}\n", summary.join("\n")),
+    )?;
     Ok(())
 }
 
@@ -450,17 +500,15 @@ async fn main() -> Result<()> {
         Some("serve-ours") => serve_ours(&arg(1)?, arg(2)?.parse()?, &arg(3)?).await,
         Some("run") => {
             let work = PathBuf::from(flag(&args, "--work").unwrap_or_else(|| "target/bench".into()));
-            let num = |name: &str, default: u64| {
-                flag(&args, name)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(default)
-            };
+            let num =
+                |name: &str, default: u64| flag(&args, name).and_then(|v| v.parse().ok()).unwrap_or(default);
             let run = Run {
                 duration: num("--duration", 10),
                 warmup: num("--warmup", 2),
                 connections: u32::try_from(num("--connections", 32))?,
                 threads: u32::try_from(num("--threads", 1))?,
                 sessions: usize::try_from(num("--sessions", 1000))?,
+                rounds: u32::try_from(num("--rounds", 3))?.max(1),
                 script: work.join("rotate.lua"),
                 work,
             };
@@ -471,6 +519,8 @@ async fn main() -> Result<()> {
             let work = PathBuf::from(flag(&args, "--work").unwrap_or_else(|| "target/bench".into()));
             extras::run(&work).await
         }
-        _ => bail!("usage: leptos-sessions-load run --baseline <bin> [--work DIR] [--duration S] | extras [--work DIR]"),
+        _ => bail!(
+            "usage: leptos-sessions-load run --baseline <bin> [--work DIR] [--duration S] | extras [--work DIR]"
+        ),
     }
 }
