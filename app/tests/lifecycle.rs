@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
-use leptos_sessions::server::{RevokeReason, TimeoutPreset};
+use leptos_sessions::server::{RegistryCache, RevokeReason, TimeoutPreset};
 use leptos_sessions_entity::{event, session};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -25,6 +25,7 @@ backend_tests!(
     failed_login_records_identity_never_account,
     case32_store_outage_answers_503_keeps_cookie_and_recovers,
     trail_outage_never_breaks_login_or_logout,
+    cached_sessions_ride_out_a_registry_outage,
 );
 
 const MIN: Duration = Duration::from_secs(60);
@@ -206,7 +207,10 @@ async fn rename(db: &DatabaseConnection, from: &str, to: &str) -> Result<()> {
 }
 
 async fn case32_store_outage_answers_503_keeps_cookie_and_recovers(db: DatabaseConnection) -> Result<()> {
-    let app = TestApp::new(db).await?;
+    // Without the registry cache: every request reaches the store (a cached
+    // session would, rightly, keep being served during the outage; see
+    // `cached_sessions_ride_out_a_registry_outage`).
+    let app = TestApp::with_config(db, |c| c.registry_cache = RegistryCache::Off).await?;
     let mut live = app.device(MAC_CHROME);
     let mut revoked = app.device(WIN_FIREFOX);
     live.login("ada").await?;
@@ -241,5 +245,34 @@ async fn trail_outage_never_breaks_login_or_logout(db: DatabaseConnection) -> Re
     assert_eq!(reply.status, axum::http::StatusCode::NO_CONTENT);
     assert_eq!(d.whoami().await?, "");
     rename(app.db(), "leptos_session_events_away", "leptos_session_events").await?;
+    Ok(())
+}
+
+async fn cached_sessions_ride_out_a_registry_outage(db: DatabaseConnection) -> Result<()> {
+    // With the cache (SingleInstance caches on every backend): a session
+    // served before the outage is still served during it — nobody is logged
+    // out by an outage — and a session revoked before it stays revoked.
+    let app = TestApp::with_config(db, |c| c.registry_cache = RegistryCache::SingleInstance).await?;
+    let mut live = app.device(MAC_CHROME);
+    let mut revoked = app.device(WIN_FIREFOX);
+    live.login("ada").await?;
+    let handle = revoked.login("ada").await?;
+    assert_eq!(live.whoami().await?, "ada");
+    assert_eq!(revoked.whoami().await?, "ada");
+    live.send("POST", &format!("/revoke/{handle}")).await?;
+    rename(app.db(), "leptos_sessions", "leptos_sessions_away").await?;
+    let reply = live.send("GET", "/me").await?;
+    assert!(
+        reply.status == axum::http::StatusCode::OK && reply.body == "ada"
+            || reply.status == axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "served from the cache or a clear 503: {} {}",
+        reply.status,
+        reply.body
+    );
+    let reply = revoked.send("GET", "/me").await?;
+    assert!(reply.body.is_empty() || reply.status == axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    rename(app.db(), "leptos_sessions_away", "leptos_sessions").await?;
+    assert_eq!(live.whoami().await?, "ada");
+    assert_eq!(revoked.whoami().await?, "");
     Ok(())
 }

@@ -305,6 +305,19 @@ impl Cache {
         }
         let started = Instant::now();
         let deadline = tokio::time::Instant::from_std(started + FENCE_WAIT);
+        // A fence notified before our listener is up would never echo: wait
+        // for the listener first (within the same bound).
+        while !sync.connected.load(Ordering::SeqCst) {
+            let connected = sync.on_connect.notified();
+            tokio::pin!(connected);
+            connected.as_mut().enable();
+            if sync.connected.load(Ordering::SeqCst) {
+                break;
+            }
+            if tokio::time::timeout_at(deadline, connected).await.is_err() {
+                break;
+            }
+        }
         let nonce: u64 = rand::random();
         let (tx, mut rx) = watch::channel(());
         lock(&sync.fences).insert(
@@ -424,6 +437,9 @@ struct PgSync {
     instance: String,
     anchor: Instant,
     connected: AtomicBool,
+    /// Woken when the listener (re)connects, so a fence issued at start-up
+    /// waits for the listener rather than for its full timeout.
+    on_connect: tokio::sync::Notify,
     /// Triggers cannot be installed (no privilege): never usable.
     unsupported: AtomicBool,
     /// Send time (ms since `anchor`) of the newest own heartbeat processed; 0 = none.
@@ -441,6 +457,7 @@ impl PgSync {
             instance: format!("{:016x}", rand::random::<u64>()),
             anchor: Instant::now(),
             connected: AtomicBool::new(false),
+            on_connect: tokio::sync::Notify::new(),
             unsupported: AtomicBool::new(false),
             hb_sent_ms: AtomicU64::new(0),
             min_hb_seq: AtomicU64::new(0),
@@ -587,6 +604,7 @@ async fn listen(cache: Weak<Cache>, db: DatabaseConnection) {
                 sync.unsupported.store(false, Ordering::SeqCst);
                 sync.lost(&c);
                 sync.connected.store(true, Ordering::SeqCst);
+                sync.on_connect.notify_waiters();
             }
             // A first heartbeat right away, so the cache turns on without
             // waiting a full period.

@@ -160,8 +160,9 @@ pub struct SessionsConfig {
     /// a revocation (see [`RegistryCache`]): [`RegistryCache::Auto`] caches on
     /// PostgreSQL, coherent across instances through `LISTEN`/`NOTIFY`;
     /// [`RegistryCache::SingleInstance`] also on SQLite/MySQL for a single
-    /// process. Default: [`RegistryCache::Off`] (every request reads its row;
-    /// a registry outage answers 503 at once).
+    /// process; [`RegistryCache::Off`] reads every row from the database (a
+    /// registry outage then answers 503 at once; with a cache, sessions cached
+    /// before the outage keep working). Default: [`RegistryCache::Auto`].
     pub registry_cache: RegistryCache,
     /// Most sessions the registry cache holds (0 turns it off). Default: 100,000.
     pub registry_cache_capacity: usize,
@@ -230,7 +231,7 @@ impl SessionsConfig {
             repeated_failed_logins: None,
             hooks: Hooks::default(),
             require_reauthentication: None,
-            registry_cache: RegistryCache::Off,
+            registry_cache: RegistryCache::Auto,
             registry_cache_capacity: 100_000,
         }
     }

@@ -329,7 +329,7 @@ impl CurrentSession {
             }
         }
         if !replaced.is_empty() {
-            match db::delete_by_hashes(db, replaced.iter().map(|r| r.id_hash.clone()).collect()).await {
+            match sessions.store().delete_by_hashes(replaced.iter().map(|r| r.id_hash.clone()).collect()).await {
                 Ok(_) => events.extend(
                     replaced
                         .into_iter()

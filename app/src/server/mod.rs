@@ -33,7 +33,7 @@ pub use self::{
     ids::{CookieKey, IdHash},
     layer::SessionsLayer,
     request::RequestInfo,
-    store::RegistryStore,
+    store::{RegistryCache, RegistryStore},
     trail::{TrailGroup, TrailQuery},
 };
 use self::{events::NewEvent, ids::is_valid_handle};
@@ -326,7 +326,7 @@ impl Sessions {
             .await
             .map_err(db_error)?
             .ok_or(SessionsError::NotFound)?;
-        let deleted = db::delete_by_hashes(&self.inner.db, vec![row.id_hash.clone()])
+        let deleted = self.inner.store.delete_by_hashes(vec![row.id_hash.clone()])
             .await
             .map_err(db_error)?;
         if deleted == 0 {
@@ -356,7 +356,7 @@ impl Sessions {
             .into_iter()
             .filter(|row| except.is_none_or(|e| e.as_str() != row.id_hash))
             .collect();
-        let deleted = db::delete_by_hashes(&self.inner.db, rows.iter().map(|r| r.id_hash.clone()).collect())
+        let deleted = self.inner.store.delete_by_hashes(rows.iter().map(|r| r.id_hash.clone()).collect())
             .await
             .map_err(db_error)?;
         tracing::info!(user.id = %user_id, count = deleted, reason = reason.as_str(), "sessions revoked");
@@ -407,7 +407,7 @@ impl Sessions {
     #[tracing::instrument(skip_all, fields(user.id = %user_id))]
     pub async fn forget(&self, user_id: &str, identities: &[&str]) -> Result<(u64, u64), SessionsError> {
         let normalized: Vec<String> = identities.iter().map(|i| normalize_identity(i)).collect();
-        db::forget(&self.inner.db, user_id, normalized).await.map_err(db_error)
+        self.inner.store.forget(user_id, normalized).await.map_err(db_error)
     }
 
     /// One sweep: deletes expired sessions (with `expired` events for those
@@ -430,7 +430,7 @@ impl Sessions {
         if idle_before.is_some() || auth_before.is_some() {
             let rows = db::timed_out(db, idle_before, auth_before).await.map_err(db_error)?;
             let hashes = rows.iter().map(|r| r.id_hash.clone()).collect();
-            report.expired_sessions += db::delete_by_hashes(db, hashes).await.map_err(db_error)?;
+            report.expired_sessions += self.inner.store.delete_by_hashes(hashes).await.map_err(db_error)?;
             let events = rows
                 .into_iter()
                 .map(|row| {
@@ -445,13 +445,13 @@ impl Sessions {
                 .collect();
             self.write_events(events).await;
         }
-        report.expired_sessions += db::delete_expired(db, now).await.map_err(db_error)?;
+        report.expired_sessions += self.inner.store.delete_expired_before(now).await.map_err(db_error)?;
 
         if let Some(cap) = config.max_sessions_per_user {
             for user_id in db::users_over_cap(db, u64::from(cap)).await.map_err(db_error)? {
                 let over = db::rows_over_cap(db, &user_id, u64::from(cap)).await.map_err(db_error)?;
                 let hashes = over.iter().map(|r| r.id_hash.clone()).collect();
-                report.pruned_sessions += db::delete_by_hashes(db, hashes).await.map_err(db_error)?;
+                report.pruned_sessions += self.inner.store.delete_by_hashes(hashes).await.map_err(db_error)?;
                 let events = over.into_iter().map(|row| self.revoked_event(row, RevokeReason::Pruned)).collect();
                 self.write_events(events).await;
             }

@@ -46,13 +46,13 @@ use super::{clock::Clock, db, ids::IdHash, ids::new_handle};
 /// process is the only one writing the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RegistryCache {
-    /// Every request reads its row from the database (the default).
-    #[default]
+    /// Every request reads its row from the database.
     Off,
-    /// PostgreSQL: cached, kept coherent across any number of instances
+    /// PostgreSQL (the default): cached, kept coherent across any number of instances
     /// through `LISTEN`/`NOTIFY` (installs two statement triggers on the
     /// registry table). SQLite and MySQL: off, since nothing would tell this
     /// process about another one's revocations.
+    #[default]
     Auto,
     /// Like `Auto`, and also cached on SQLite and MySQL: the host promises that
     /// this process is the only one that changes the registry (one app
