@@ -118,7 +118,11 @@ pub struct CurrentSession {
 struct CurrentInner {
     sessions: Sessions,
     session: Session,
-    request: RequestInfo,
+    /// Parsed on first use: most requests (a signed-in page view) never
+    /// need the user agent, the device cookie or the client headers.
+    request: std::sync::OnceLock<RequestInfo>,
+    headers: http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
     state: Mutex<State>,
     effects: Mutex<Effects>,
 }
@@ -138,12 +142,19 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl CurrentSession {
-    pub(crate) fn new(sessions: Sessions, session: Session, request: RequestInfo) -> Self {
+    pub(crate) fn new(
+        sessions: Sessions,
+        session: Session,
+        headers: http::HeaderMap,
+        peer: Option<std::net::SocketAddr>,
+    ) -> Self {
         Self {
             inner: Arc::new(CurrentInner {
                 sessions,
                 session,
-                request,
+                request: std::sync::OnceLock::new(),
+                headers,
+                peer,
                 state: Mutex::new(State::default()),
                 effects: Mutex::new(Effects::default()),
             }),
@@ -167,7 +178,7 @@ impl CurrentSession {
 
     /// The signed-in user's id, if any.
     pub fn user_id(&self) -> Option<String> {
-        self.state().user_id
+        lock(&self.inner.state).user_id.clone()
     }
 
     /// The signed-in user's id.
@@ -180,17 +191,19 @@ impl CurrentSession {
 
     /// Public handle of this session, if signed in.
     pub fn handle(&self) -> Option<String> {
-        self.state().handle
+        lock(&self.inner.state).handle.clone()
     }
 
     /// The hashed id of this session, if it has a row.
     pub fn id_hash(&self) -> Option<IdHash> {
-        self.state().id_hash
+        lock(&self.inner.state).id_hash.clone()
     }
 
     /// The request facts (IP, user agent, device cookie).
     pub fn request(&self) -> &RequestInfo {
-        &self.inner.request
+        self.inner.request.get_or_init(|| {
+            RequestInfo::from_parts(&self.inner.headers, self.inner.peer, self.inner.sessions.config())
+        })
     }
 
     /// The underlying tower-sessions session (for the host's own data).

@@ -25,7 +25,6 @@ use super::{
     db,
     events::NewEvent,
     ids::IdHash,
-    request::RequestInfo,
     store::{ROW_KEY, RegistryStore, RowMeta},
 };
 
@@ -119,11 +118,14 @@ where
                 res.headers_mut()
                     .insert(HeaderName::from_static("accept-ch"), HeaderValue::from_static(ACCEPT_CH));
             }
-            harden_cookie_removal(
-                res.headers_mut(),
-                &config.session_cookie_name(),
-                config.cookie_attributes(),
-            );
+            // Most answers set no cookie at all: skip the work then.
+            if res.headers().contains_key(header::SET_COOKIE) {
+                harden_cookie_removal(
+                    res.headers_mut(),
+                    &config.session_cookie_name(),
+                    config.cookie_attributes(),
+                );
+            }
             Ok(res)
         })
     }
@@ -219,10 +221,14 @@ fn referer_origin(referer: &str) -> Option<&str> {
 /// `__Host-` names; re-issue the removal with the full attribute set.
 fn harden_cookie_removal(headers: &mut HeaderMap, name: &str, attributes: &str) {
     let prefix = format!("{name}=");
-    let values: Vec<HeaderValue> = headers.get_all(header::SET_COOKIE).iter().cloned().collect();
-    if !values.iter().any(|v| is_removal(v, &prefix)) {
+    if !headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| is_removal(v, &prefix))
+    {
         return;
     }
+    let values: Vec<HeaderValue> = headers.get_all(header::SET_COOKIE).iter().cloned().collect();
     headers.remove(header::SET_COOKIE);
     for value in values {
         if is_removal(&value, &prefix) {
@@ -278,8 +284,7 @@ where
                 return inner.call(req).await;
             };
             let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-            let info = RequestInfo::from_parts(req.headers(), peer, sessions.config());
-            let current = CurrentSession::new(sessions.clone(), session, info);
+            let current = CurrentSession::new(sessions.clone(), session, req.headers().clone(), peer);
             if let Err(Unavailable) = resume(&sessions, &current).await {
                 return Ok(unavailable());
             }

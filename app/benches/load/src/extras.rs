@@ -1,4 +1,4 @@
-//! The other figures of BENCHMARKS.md, measured in-process through the
+//! The other figures of docs/BENCHMARKS.md, measured in-process through the
 //! library's router (no HTTP): a login, the devices page's data for a heavy
 //! user, and the sweep over 1,000,000 trail rows while logins go on.
 

@@ -1,4 +1,4 @@
-//! The load harness (see BENCHMARKS.md; run it with `bash .ci/bench`).
+//! The load harness (see docs/BENCHMARKS.md; run it with `bash .ci/bench`).
 //!
 //! * `run --baseline <bin> --work <dir>`: for SQLite (always) and PostgreSQL
 //!   (when `BENCH_POSTGRES_URL` or `TEST_POSTGRES_URL` is set) starts, one at a
