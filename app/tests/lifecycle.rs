@@ -26,6 +26,7 @@ backend_tests!(
     case32_store_outage_answers_503_keeps_cookie_and_recovers,
     trail_outage_never_breaks_login_or_logout,
     cached_sessions_ride_out_a_registry_outage,
+    retention_purges_a_large_backlog_in_batches,
 );
 
 const MIN: Duration = Duration::from_secs(60);
@@ -274,5 +275,30 @@ async fn cached_sessions_ride_out_a_registry_outage(db: DatabaseConnection) -> R
     rename(app.db(), "leptos_sessions_away", "leptos_sessions").await?;
     assert_eq!(live.whoami().await?, "ada");
     assert_eq!(revoked.whoami().await?, "");
+    Ok(())
+}
+
+async fn retention_purges_a_large_backlog_in_batches(db: DatabaseConnection) -> Result<()> {
+    use sea_orm::ActiveValue::Set;
+    let app = TestApp::with_config(db, |c| c.events_retention = Some(Duration::from_secs(86_400))).await?;
+    let now = leptos_sessions::server::Clock::now_ms(&app.clock);
+    // 2.5 batches of expired rows, interleaved by id with rows to keep.
+    let total: u64 = 12_500;
+    let rows: Vec<event::ActiveModel> = (0..total)
+        .map(|i| event::ActiveModel {
+            kind: Set("failed_login".into()),
+            identity: Set(Some(format!("u{i}@example.com"))),
+            new_device: Set(false),
+            occurred_at: Set(if i % 5 == 0 { now } else { now - 2 * 86_400_000 }),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        event::Entity::insert_many(chunk.to_vec()).exec_without_returning(app.db()).await?;
+    }
+    let report = app.sessions.sweep().await?;
+    assert_eq!(report.purged_events, total * 4 / 5);
+    assert_eq!(event::Entity::find().count(app.db()).await?, total / 5);
+    assert_eq!(app.sessions.sweep().await?.purged_events, 0);
     Ok(())
 }

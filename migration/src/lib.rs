@@ -16,6 +16,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_registry;
 mod m20261122_000002_create_trail;
 mod m20261124_000003_index_trail_device;
+mod m20261124_000004_index_trail_kind;
 
 /// The migrator for the registry and trail tables.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_registry::Migration),
             Box::new(m20261122_000002_create_trail::Migration),
             Box::new(m20261124_000003_index_trail_device::Migration),
+            Box::new(m20261124_000004_index_trail_kind::Migration),
         ]
     }
 

@@ -189,13 +189,38 @@ pub async fn users_over_cap<C: ConnectionTrait>(db: &C, cap: u64) -> Result<Vec<
     Ok(rows.into_iter().filter(|(_, n)| *n > cap).filter_map(|(u, _)| u).collect())
 }
 
-/// Deletes trail rows that occurred before `before`.
+/// Rows the trail purge deletes per statement: short statements, so logins
+/// writing to the trail are never blocked for long while a large backlog goes.
+pub const PURGE_BATCH: u64 = 5_000;
+
+/// Deletes trail rows that occurred before `before`, in batches of
+/// [`PURGE_BATCH`] (by id, oldest first; portable: no `LIMIT` in `DELETE`).
 pub async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64, DbErr> {
-    Ok(event::Entity::delete_many()
-        .filter(event::Column::OccurredAt.lt(before))
-        .exec(db)
-        .await?
-        .rows_affected)
+    let mut total = 0;
+    loop {
+        // The id of the last row of this batch, if the batch is full.
+        let edge: Option<i64> = event::Entity::find()
+            .select_only()
+            .column(event::Column::Id)
+            .filter(event::Column::OccurredAt.lt(before))
+            .order_by_asc(event::Column::Id)
+            .offset(PURGE_BATCH - 1)
+            .limit(1)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let mut delete = event::Entity::delete_many().filter(event::Column::OccurredAt.lt(before));
+        if let Some(edge) = edge {
+            delete = delete.filter(event::Column::Id.lte(edge));
+        }
+        let deleted = delete.exec(db).await?.rows_affected;
+        total += deleted;
+        if edge.is_none() || deleted == 0 {
+            return Ok(total);
+        }
+        // Let the requests waiting on the database go first.
+        tokio::task::yield_now().await;
+    }
 }
 
 /// GDPR erasure: the user's rows and trail; failed attempts with their
