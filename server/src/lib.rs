@@ -4,6 +4,9 @@
 //! components. Everything here is what a host app writes; the library does
 //! the rest.
 
+// Release builds (without cargo-leptos' `--cfg erase_components`) nest the
+// whole page's view types; the default limit of 128 is too low for them.
+#![recursion_limit = "256"]
 #![forbid(unsafe_code)]
 
 // The demo's own copy (the library's components bring theirs).

@@ -400,3 +400,49 @@ async fn json_api_lives_beside_the_server_functions() -> Result<()> {
     assert_eq!(a.send("GET", "/api/v1/sessions").await?.status, StatusCode::UNAUTHORIZED);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case24_cross_site_sign_in_sign_out_and_password_change_are_refused() -> Result<()> {
+    let app = demo().await?;
+    let mut a = Device::new(app.clone(), MAC_CHROME);
+    let mut b = Device::new(app.clone(), WIN_FIREFOX);
+    sign_in(&mut a, "grace@example.com", "hopper-1906").await?;
+    sign_in(&mut b, "grace@example.com", "hopper-1906").await?;
+    for (origin, referer) in [
+        ("https://evil.example", "https://evil.example/"),
+        ("null", "https://evil.example/"),
+    ] {
+        // Login CSRF: an attacker's form signing the victim into the attacker's account.
+        let mut victim = Device::new(app.clone(), MAC_CHROME);
+        let reply = victim
+            .post_form("/auth/sign-in", "email=ada@example.com&password=lovelace-1815", origin, referer)
+            .await?;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "sign-in from {origin}");
+        assert!(victim.session_cookie().is_none());
+        let reply = a.post_form("/auth/sign-out", "", origin, referer).await?;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "sign-out from {origin}");
+        let reply = a
+            .post_form(
+                "/auth/password",
+                "current_password=hopper-1906&new_password=pwned-by-evil-1",
+                origin,
+                referer,
+            )
+            .await?;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "password change from {origin}");
+    }
+    // Sec-Fetch-Site alone is enough to refuse.
+    let reply = a
+        .send_with("POST", "/auth/sign-out", &[("sec-fetch-site", "cross-site")])
+        .await?;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    // Nothing changed: both devices still signed in, the password still works.
+    let page = a.send("GET", "/settings").await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(b.send("GET", "/settings").await?.status, StatusCode::OK);
+    let mut again = Device::new(app, MAC_CHROME);
+    let reply = sign_in(&mut again, "grace@example.com", "hopper-1906").await?;
+    assert!(reply.status.is_redirection());
+    assert!(again.session_cookie().is_some());
+    Ok(())
+}

@@ -3,6 +3,9 @@
 //! leptos-sessions. Lines marked `[leptos-sessions]` are the whole
 //! integration; everything else is the host's own code.
 
+// Release builds (without cargo-leptos' `--cfg erase_components`) nest the
+// whole page's view types; the default limit of 128 is too low for them.
+#![recursion_limit = "256"]
 #![forbid(unsafe_code)]
 
 use leptos::prelude::*;
