@@ -104,33 +104,48 @@ pub struct EventSummary {
     pub occurred_at: i64,
 }
 
+/// `location()`, `country_flag()` and `source_line()` for a model with the
+/// geo and device columns; `$ip` picks the address a source line shows.
+macro_rules! place_methods {
+    ($model:ty, |$this:ident| $ip:expr, $ip_doc:literal) => {
+        impl $model {
+            /// "Madrid, Spain", when known.
+            pub fn location(&self) -> Option<String> {
+                location_label(
+                    self.city.as_deref(),
+                    self.region.as_deref(),
+                    self.country_name.as_deref(),
+                )
+            }
+
+            /// The country's flag emoji, when known.
+            pub fn country_flag(&self) -> Option<String> {
+                self.country_code.as_deref().and_then(country_flag)
+            }
+
+            #[doc = concat!("\"🇪🇸 Madrid, Spain · IP 83.45.112.7 · Firefox 139 on Windows\" (", $ip_doc, "); pass `ip: false` for compact rows.")]
+            pub fn source_line(&self, ip: bool) -> String {
+                let $this = self;
+                source_line(
+                    self.country_flag(),
+                    self.location(),
+                    $ip,
+                    self.device_name.as_deref(),
+                    ip,
+                )
+            }
+        }
+    };
+}
+
+place_methods!(event::Model, |e| e.ip.as_deref(), "the event's IP");
+place_methods!(
+    session::Model,
+    |s| s.last_seen_ip.as_deref().or(s.ip.as_deref()),
+    "the last seen IP"
+);
+
 impl event::Model {
-    /// "Madrid, Spain", when known.
-    pub fn location(&self) -> Option<String> {
-        location_label(
-            self.city.as_deref(),
-            self.region.as_deref(),
-            self.country_name.as_deref(),
-        )
-    }
-
-    /// The country's flag emoji, when known.
-    pub fn country_flag(&self) -> Option<String> {
-        self.country_code.as_deref().and_then(country_flag)
-    }
-
-    /// "🇪🇸 Madrid, Spain · IP 83.45.112.7 · Firefox 139 on Windows"; pass
-    /// `ip: false` for compact rows.
-    pub fn source_line(&self, ip: bool) -> String {
-        source_line(
-            self.country_flag(),
-            self.location(),
-            self.ip.as_deref(),
-            self.device_name.as_deref(),
-            ip,
-        )
-    }
-
     /// Whether the login matched no prior device of the user.
     pub fn is_new_device(&self) -> bool {
         self.new_device
@@ -157,32 +172,6 @@ impl event::Model {
 }
 
 impl session::Model {
-    /// "Madrid, Spain", when known.
-    pub fn location(&self) -> Option<String> {
-        location_label(
-            self.city.as_deref(),
-            self.region.as_deref(),
-            self.country_name.as_deref(),
-        )
-    }
-
-    /// The country's flag emoji, when known.
-    pub fn country_flag(&self) -> Option<String> {
-        self.country_code.as_deref().and_then(country_flag)
-    }
-
-    /// "🇪🇸 Madrid, Spain · IP 83.45.112.7 · Firefox 139 on Windows" (the
-    /// last seen IP); pass `ip: false` for compact rows.
-    pub fn source_line(&self, ip: bool) -> String {
-        source_line(
-            self.country_flag(),
-            self.location(),
-            self.last_seen_ip.as_deref().or(self.ip.as_deref()),
-            self.device_name.as_deref(),
-            ip,
-        )
-    }
-
     /// Whether this is a native-app session (iOS or Android).
     pub fn is_native(&self) -> bool {
         matches!(self.device_type.as_deref(), Some("native_ios" | "native_android"))

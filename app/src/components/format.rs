@@ -25,6 +25,9 @@ pub fn relative_age(now: i64, then: i64) -> RelativeAge {
 }
 
 /// The flag emoji of an ISO 3166-1 alpha-2 country code ("ES" → 🇪🇸).
+// The same as `leptos_sessions_entity::display::country_flag`, on purpose:
+// this copy reaches the wasm build, which must not depend on the entity
+// crate (sea-orm).
 pub fn country_flag(code: &str) -> Option<String> {
     let code = code.trim();
     if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
