@@ -77,7 +77,10 @@ pub use error::SessionsError;
 /// extra) in one locale, a placeholder that differs, an untranslated error
 /// code or reason fails here, not in front of a user.
 #[cfg(test)]
-#[expect(clippy::expect_used, reason = "a broken locale file should fail the test loudly")]
+#[expect(
+    clippy::expect_used,
+    reason = "a broken locale file should fail the test loudly"
+)]
 mod i18n_tests {
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,7 +96,11 @@ mod i18n_tests {
         match value {
             Value::Object(map) => {
                 for (key, value) in map {
-                    let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    let key = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
                     flatten(&key, value, out);
                 }
             }
@@ -132,18 +139,26 @@ mod i18n_tests {
         let default = locale(default_source);
         for (name, source) in &LOCALES[1..] {
             let other = locale(source);
-            let keys = |m: &BTreeMap<String, String>| m.keys().map(|k| base(k).to_owned()).collect::<BTreeSet<_>>();
+            let keys =
+                |m: &BTreeMap<String, String>| m.keys().map(|k| base(k).to_owned()).collect::<BTreeSet<_>>();
             let missing: Vec<_> = keys(&default).difference(&keys(&other)).cloned().collect();
             let extra: Vec<_> = keys(&other).difference(&keys(&default)).cloned().collect();
             assert!(missing.is_empty(), "keys missing in {name}.json: {missing:?}");
-            assert!(extra.is_empty(), "keys in {name}.json but not in {default_name}.json: {extra:?}");
+            assert!(
+                extra.is_empty(),
+                "keys in {name}.json but not in {default_name}.json: {extra:?}"
+            );
             for (key, text) in &other {
                 let reference = default
                     .iter()
                     .find(|(k, _)| base(k) == base(key))
                     .map(|(_, t)| placeholders(t))
                     .unwrap_or_default();
-                assert_eq!(placeholders(text), reference, "{name}.json {key}: placeholders differ");
+                assert_eq!(
+                    placeholders(text),
+                    reference,
+                    "{name}.json {key}: placeholders differ"
+                );
                 assert!(!text.trim().is_empty(), "{name}.json {key} is empty");
             }
         }
@@ -162,7 +177,10 @@ mod i18n_tests {
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
             for kind in ["login", "failed_login", "logout", "revoked", "expired"] {
-                assert!(keys.contains_key(&format!("history.{kind}")), "{name}.json lacks history.{kind}");
+                assert!(
+                    keys.contains_key(&format!("history.{kind}")),
+                    "{name}.json lacks history.{kind}"
+                );
             }
             for method in [
                 "password",
@@ -185,7 +203,8 @@ mod i18n_tests {
     fn the_key_comparison_catches_a_missing_key() {
         let en = locale(r#"{"a": {"b": "x", "c_one": "{{ count }}", "c_other": "{{ count }}"}}"#);
         let es = locale(r#"{"a": {"c_one": "{{ count }}", "c_other": "{{ count }}"}}"#);
-        let keys = |m: &BTreeMap<String, String>| m.keys().map(|k| base(k).to_owned()).collect::<BTreeSet<_>>();
+        let keys =
+            |m: &BTreeMap<String, String>| m.keys().map(|k| base(k).to_owned()).collect::<BTreeSet<_>>();
         assert_eq!(
             keys(&en).difference(&keys(&es)).cloned().collect::<Vec<_>>(),
             vec!["a.b".to_owned()]

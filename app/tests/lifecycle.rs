@@ -32,7 +32,10 @@ backend_tests!(
 const MIN: Duration = Duration::from_secs(60);
 
 async fn events(db: &DatabaseConnection, kind: &str) -> Result<Vec<event::Model>> {
-    Ok(event::Entity::find().filter(event::Column::Kind.eq(kind)).all(db).await?)
+    Ok(event::Entity::find()
+        .filter(event::Column::Kind.eq(kind))
+        .all(db)
+        .await?)
 }
 
 async fn case10_idle_timeout_ends_session_with_expired_event(db: DatabaseConnection) -> Result<()> {
@@ -53,7 +56,10 @@ async fn case10_idle_timeout_ends_session_with_expired_event(db: DatabaseConnect
 }
 
 async fn case11_absolute_lifetime_ends_an_active_session(db: DatabaseConnection) -> Result<()> {
-    let app = TestApp::with_config(db, |c| *c = c.clone().with_timeout_preset(TimeoutPreset::NistAal2)).await?;
+    let app = TestApp::with_config(db, |c| {
+        *c = c.clone().with_timeout_preset(TimeoutPreset::NistAal2)
+    })
+    .await?;
     let mut d = app.device(MAC_CHROME);
     d.login("ada").await?;
     // Active every minute for 24 hours: never idle, still ends.
@@ -84,7 +90,10 @@ async fn case12_expired_session_is_not_revived_by_sign_in_page_visit(db: Databas
     replay.send("POST", "/cart").await?;
     assert_eq!(replay.whoami().await?, "");
     assert_eq!(
-        session::Entity::find().filter(session::Column::UserId.is_not_null()).count(app.db()).await?,
+        session::Entity::find()
+            .filter(session::Column::UserId.is_not_null())
+            .count(app.db())
+            .await?,
         0
     );
     Ok(())
@@ -94,8 +103,12 @@ async fn case13_server_clock_decides(db: DatabaseConnection) -> Result<()> {
     let app = TestApp::new(db).await?;
     let mut d = app.device(MAC_CHROME);
     let now = leptos_sessions::server::Clock::now_ms(&app.clock);
-    d.send_with("POST", "/login/ada", &[("date", "Thu, 01 Jan 2099 00:00:00 GMT"), ("x-timestamp", "0")])
-        .await?;
+    d.send_with(
+        "POST",
+        "/login/ada",
+        &[("date", "Thu, 01 Jan 2099 00:00:00 GMT"), ("x-timestamp", "0")],
+    )
+    .await?;
     let row = session::Entity::find().one(app.db()).await?.expect("row");
     assert_eq!(row.created_at, now);
     assert_eq!(row.last_seen_at, now);
@@ -133,7 +146,11 @@ async fn case21_password_change_ends_every_other_session(db: DatabaseConnection)
     assert_eq!(b.whoami().await?, "");
     assert_eq!(grace.whoami().await?, "grace");
     let revoked = events(app.db(), "revoked").await?;
-    assert!(revoked.iter().all(|e| e.reason.as_deref() == Some("password_change")));
+    assert!(
+        revoked
+            .iter()
+            .all(|e| e.reason.as_deref() == Some("password_change"))
+    );
     Ok(())
 }
 
@@ -143,7 +160,10 @@ async fn case22_disabled_user_sessions_fail_next_request(db: DatabaseConnection)
     let mut b = app.device(WIN_FIREFOX);
     a.login("ada").await?;
     b.login("ada").await?;
-    assert_eq!(app.sessions.revoke_all("ada", RevokeReason::AdminRevoked).await?, 2);
+    assert_eq!(
+        app.sessions.revoke_all("ada", RevokeReason::AdminRevoked).await?,
+        2
+    );
     assert_eq!(a.whoami().await?, "");
     assert_eq!(b.whoami().await?, "");
     assert_eq!(events(app.db(), "revoked").await?.len(), 2);
@@ -151,7 +171,10 @@ async fn case22_disabled_user_sessions_fail_next_request(db: DatabaseConnection)
 }
 
 async fn case29_retention_purges_to_the_day(db: DatabaseConnection) -> Result<()> {
-    let app = TestApp::with_config(db, |c| c.events_retention = Some(Duration::from_secs(30 * 86_400))).await?;
+    let app = TestApp::with_config(db, |c| {
+        c.events_retention = Some(Duration::from_secs(30 * 86_400))
+    })
+    .await?;
     const DAY: Duration = Duration::from_secs(86_400);
     let mut old = app.device(MAC_CHROME);
     old.login("old").await?; // event at t0
@@ -183,7 +206,10 @@ async fn forget_erases_rows_trail_and_identities(db: DatabaseConnection) -> Resu
     assert_eq!(g.whoami().await?, "grace");
     let all = event::Entity::find().all(app.db()).await?;
     assert!(all.iter().all(|e| e.user_id.as_deref() != Some("ada")));
-    assert!(all.iter().all(|e| e.identity.as_deref() != Some("ada@example.com")));
+    assert!(
+        all.iter()
+            .all(|e| e.identity.as_deref() != Some("ada@example.com"))
+    );
     Ok(())
 }
 
@@ -203,7 +229,8 @@ async fn failed_login_records_identity_never_account(db: DatabaseConnection) -> 
 }
 
 async fn rename(db: &DatabaseConnection, from: &str, to: &str) -> Result<()> {
-    db.execute_unprepared(&format!("ALTER TABLE {from} RENAME TO {to}")).await?;
+    db.execute_unprepared(&format!("ALTER TABLE {from} RENAME TO {to}"))
+        .await?;
     Ok(())
 }
 
@@ -225,7 +252,13 @@ async fn case32_store_outage_answers_503_keeps_cookie_and_recovers(db: DatabaseC
     let reply = live.send("GET", "/me").await?;
     assert_eq!(reply.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
     assert!(reply.headers.get("retry-after").is_some());
-    assert!(reply.set_cookies().iter().all(|c| !c.starts_with("__Host-session=")), "cookie kept");
+    assert!(
+        reply
+            .set_cookies()
+            .iter()
+            .all(|c| !c.starts_with("__Host-session=")),
+        "cookie kept"
+    );
     assert_eq!(live.session_cookie().cloned(), cookie);
 
     // It comes back: live sessions are live, revoked ones stay revoked.
@@ -294,7 +327,9 @@ async fn retention_purges_a_large_backlog_in_batches(db: DatabaseConnection) -> 
         })
         .collect();
     for chunk in rows.chunks(1000) {
-        event::Entity::insert_many(chunk.to_vec()).exec_without_returning(app.db()).await?;
+        event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(app.db())
+            .await?;
     }
     let report = app.sessions.sweep().await?;
     assert_eq!(report.purged_events, total * 4 / 5);

@@ -293,7 +293,14 @@ async fn case03_malformed_cookies_are_anonymous_never_500(db: DatabaseConnection
     // Duplicate cookie names: never a 500, never someone else's session by accident.
     let mut dup = app.device(MAC_CHROME);
     let reply = dup
-        .send_with("GET", "/me", &[("cookie", &format!("__Host-session=garbage; __Host-session={good}"))])
+        .send_with(
+            "GET",
+            "/me",
+            &[(
+                "cookie",
+                &format!("__Host-session=garbage; __Host-session={good}"),
+            )],
+        )
         .await?;
     assert_ne!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     // The real session is unaffected by all of that.
@@ -310,8 +317,16 @@ async fn case07_second_user_in_same_browser_gets_fresh_empty_session(db: Databas
     let ada_cookie = d.session_cookie().cloned().expect("cookie");
     d.login("grace").await?;
     assert_eq!(d.whoami().await?, "grace");
-    assert_ne!(d.session_cookie(), Some(&ada_cookie), "re-authentication rotates the id");
-    assert_eq!(d.send("GET", "/cart").await?.body, "", "grace must not see ada's data");
+    assert_ne!(
+        d.session_cookie(),
+        Some(&ada_cookie),
+        "re-authentication rotates the id"
+    );
+    assert_eq!(
+        d.send("GET", "/cart").await?.body,
+        "",
+        "grace must not see ada's data"
+    );
     Ok(())
 }
 
@@ -321,7 +336,10 @@ async fn case23_revoke_is_idempotent(db: DatabaseConnection) -> Result<()> {
     let mut b = app.device(WIN_FIREFOX);
     a.login("ada").await?;
     let handle = b.login("ada").await?;
-    assert_eq!(a.send("POST", &format!("/revoke/{handle}")).await?.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        a.send("POST", &format!("/revoke/{handle}")).await?.status,
+        StatusCode::NO_CONTENT
+    );
     // A second revoke changes nothing and says so the same way as any unknown handle.
     let again = a.send("POST", &format!("/revoke/{handle}")).await?;
     assert_eq!(again.status, StatusCode::NOT_FOUND);

@@ -57,7 +57,10 @@ async fn json_api_follows_the_server_function_rules(db: DatabaseConnection) -> R
 
     let reply = a.send("GET", "/api/v1/sessions").await?;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.headers.get("cache-control").map(|v| v.as_bytes()), Some(&b"no-store"[..]));
+    assert_eq!(
+        reply.headers.get("cache-control").map(|v| v.as_bytes()),
+        Some(&b"no-store"[..])
+    );
     let list: DeviceList = serde_json::from_str(&reply.body)?;
     assert_eq!(list.devices.len(), 3);
     assert_eq!(list.devices.iter().filter(|d| d.current).count(), 1);
@@ -65,12 +68,20 @@ async fn json_api_follows_the_server_function_rules(db: DatabaseConnection) -> R
     assert!(!reply.body.contains(&grace_handle));
 
     // Foreign and unknown handles: the same 404; malformed: 400; current: 409.
-    let foreign = a.send("DELETE", &format!("/api/v1/sessions/{grace_handle}")).await?;
+    let foreign = a
+        .send("DELETE", &format!("/api/v1/sessions/{grace_handle}"))
+        .await?;
     let unknown = a
-        .send("DELETE", &format!("/api/v1/sessions/{}", "0".repeat(grace_handle.len())))
+        .send(
+            "DELETE",
+            &format!("/api/v1/sessions/{}", "0".repeat(grace_handle.len())),
+        )
         .await?;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
-    assert_eq!((foreign.status, foreign.body.clone()), (unknown.status, unknown.body));
+    assert_eq!(
+        (foreign.status, foreign.body.clone()),
+        (unknown.status, unknown.body)
+    );
     assert_eq!(grace.whoami().await?, "grace");
     let malformed = a.send("DELETE", "/api/v1/sessions/..%2F..%2Fetc").await?;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
@@ -85,14 +96,21 @@ async fn json_api_follows_the_server_function_rules(db: DatabaseConnection) -> R
     assert_eq!(b.whoami().await?, "");
     // Cross-site: refused by the guard, nothing changed.
     let reply = a
-        .send_with("POST", "/api/v1/sessions/revoke-others", &[("origin", "https://evil.example")])
+        .send_with(
+            "POST",
+            "/api/v1/sessions/revoke-others",
+            &[("origin", "https://evil.example")],
+        )
         .await?;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(c.whoami().await?, "ada");
     // Revoke the others: the count, and this one survives.
     let reply = a.send("POST", "/api/v1/sessions/revoke-others").await?;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(serde_json::from_str::<Revoked>(&reply.body)?, Revoked { revoked: 1 });
+    assert_eq!(
+        serde_json::from_str::<Revoked>(&reply.body)?,
+        Revoked { revoked: 1 }
+    );
     assert_eq!(c.whoami().await?, "");
     assert_eq!(a.whoami().await?, "ada");
 
@@ -148,7 +166,11 @@ async fn admin_functions_end_a_users_sessions_with_admin_revoked(db: DatabaseCon
         .all(app.db())
         .await?;
     assert_eq!(revoked.len(), 2);
-    assert!(revoked.iter().all(|e| e.reason.as_deref() == Some("admin_revoked")));
+    assert!(
+        revoked
+            .iter()
+            .all(|e| e.reason.as_deref() == Some("admin_revoked"))
+    );
     Ok(())
 }
 
@@ -231,7 +253,9 @@ async fn journey(app: &TestApp) -> Result<(HashSet<String>, Vec<String>)> {
 
 async fn case02_no_id_in_urls_bodies_logs_or_database(db: DatabaseConnection) -> Result<()> {
     // 10,000 generated ids and handles: no collision, 128 bits each.
-    let ids: HashSet<i128> = (0..10_000).map(|_| tower_sessions::session::Id::default().0).collect();
+    let ids: HashSet<i128> = (0..10_000)
+        .map(|_| tower_sessions::session::Id::default().0)
+        .collect();
     assert_eq!(ids.len(), 10_000);
     let handles: HashSet<String> = (0..10_000)
         .map(|_| leptos_sessions::server::ids::new_device_id())
@@ -252,7 +276,10 @@ async fn case02_no_id_in_urls_bodies_logs_or_database(db: DatabaseConnection) ->
     let events = event::Entity::find().all(app.db()).await?;
     let stored = format!("{rows:?}{events:?}");
     for secret in &secrets {
-        assert!(!stored.contains(secret.as_str()), "a cookie value is stored in the database");
+        assert!(
+            !stored.contains(secret.as_str()),
+            "a cookie value is stored in the database"
+        );
     }
     let logs = String::from_utf8(logs.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.clone())?;
     for secret in &secrets {
@@ -288,7 +315,11 @@ async fn case05_tampered_device_cookie_is_ignored(db: DatabaseConnection) -> Res
         // Not adopted: a fresh browser id was minted and the genuine row stays.
         let minted = e.jar.get("__Host-device").context("new device cookie")?;
         assert_ne!(minted, &forged);
-        assert_eq!(d.whoami().await?, "ada", "the genuine browser's row was not replaced");
+        assert_eq!(
+            d.whoami().await?,
+            "ada",
+            "the genuine browser's row was not replaced"
+        );
     }
     let ids: HashSet<Option<String>> = session::Entity::find()
         .all(app.db())
@@ -355,7 +386,11 @@ async fn case27_truncated_mode_never_stores_a_full_ip(db: DatabaseConnection) ->
     assert_eq!(events.len(), 3);
     for e in &events {
         let ip = e.ip.as_deref().context("event ip")?;
-        assert!(ip == "81.2.69.0" || ip == "2001:db8:1234::", "{} stored {ip}", e.kind);
+        assert!(
+            ip == "81.2.69.0" || ip == "2001:db8:1234::",
+            "{} stored {ip}",
+            e.kind
+        );
     }
     let everything = format!("{row:?}{events:?}");
     assert!(!everything.contains("69.142") && !everything.contains("9abc"));
@@ -377,7 +412,11 @@ async fn case27_forwarded_for_only_from_trusted_proxies(db: DatabaseConnection) 
     let mut proxied = app.device(WIN_FIREFOX);
     proxied.ip = "10.0.0.2".parse()?;
     proxied
-        .send_with("POST", "/login/grace", &[("x-forwarded-for", "6.6.6.6, 81.2.69.142, 10.0.0.9")])
+        .send_with(
+            "POST",
+            "/login/grace",
+            &[("x-forwarded-for", "6.6.6.6, 81.2.69.142, 10.0.0.9")],
+        )
         .await?;
     let ada = app.sessions.sessions_of("ada").await?;
     let grace = app.sessions.sessions_of("grace").await?;
@@ -398,16 +437,30 @@ async fn case23_revoke_all_racing_a_login_has_a_defined_outcome(db: DatabaseConn
         old.login("ada").await?;
         let mut racer = app.device(WIN_FIREFOX);
         let sessions = app.sessions.clone();
-        let revoke = tokio::spawn(async move { sessions.revoke_all("ada", leptos_sessions::server::RevokeReason::AdminRevoked).await });
+        let revoke = tokio::spawn(async move {
+            sessions
+                .revoke_all("ada", leptos_sessions::server::RevokeReason::AdminRevoked)
+                .await
+        });
         let login = racer.login("ada").await;
         let ended = revoke.await??;
         login?;
-        assert_eq!(old.whoami().await?, "", "round {round}: the older session always ends");
+        assert_eq!(
+            old.whoami().await?,
+            "",
+            "round {round}: the older session always ends"
+        );
         let alive = racer.whoami().await? == "ada";
         let listed = app.sessions.sessions_of("ada").await?.len();
-        assert_eq!(listed, usize::from(alive), "round {round}: live iff its row exists");
+        assert_eq!(
+            listed,
+            usize::from(alive),
+            "round {round}: live iff its row exists"
+        );
         assert!((1..=2).contains(&ended), "round {round}: ended {ended}");
-        app.sessions.revoke_all("ada", leptos_sessions::server::RevokeReason::AdminRevoked).await?;
+        app.sessions
+            .revoke_all("ada", leptos_sessions::server::RevokeReason::AdminRevoked)
+            .await?;
         assert_eq!(racer.whoami().await?, "");
     }
     Ok(())

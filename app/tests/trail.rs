@@ -12,8 +12,8 @@ use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
 use http::StatusCode;
 use leptos_sessions::{
     server::{
-        DeviceInfo, DeviceParser, Event, GeoInfo, GeoLookup, Hooks, NewDevice, ReauthGate, RepeatedFailedLogins,
-        RevokeReason, SessionRevoked, TrailGroup,
+        DeviceInfo, DeviceParser, Event, GeoInfo, GeoLookup, Hooks, NewDevice, ReauthGate,
+        RepeatedFailedLogins, RevokeReason, SessionRevoked, TrailGroup,
     },
     types::{AuthMethod, HistoryKind, HistoryList, LastLogin},
 };
@@ -96,21 +96,51 @@ async fn trail_queries_compose_for_triage(db: DatabaseConnection) -> Result<()> 
         .await?;
     assert_eq!(per_ip, vec![(Some(RUSSIA.to_owned()), 4)]);
     // Identity as typed, normalized on both sides: successes and failures.
-    let ada_events = trail.clone().for_identity("ada@EXAMPLE.com").recent().all(db).await?;
+    let ada_events = trail
+        .clone()
+        .for_identity("ada@EXAMPLE.com")
+        .recent()
+        .all(db)
+        .await?;
     assert_eq!(ada_events.len(), 5);
     assert_eq!(ada_events[0].kind, "login");
-    assert!(ada_events.iter().all(|e| e.identity.as_deref() == Some("ada@example.com")));
+    assert!(
+        ada_events
+            .iter()
+            .all(|e| e.identity.as_deref() == Some("ada@example.com"))
+    );
     assert_eq!(trail.clone().by_country("ru").logins().count(db).await?, 1);
     assert_eq!(trail.clone().by_country("ES").count(db).await?, 2);
-    assert_eq!(trail.clone().for_ip(&format!("::ffff:{SPAIN}")).count(db).await?, 2);
-    assert_eq!(trail.clone().with_method(AuthMethod::Oauth).logins().count(db).await?, 1);
+    assert_eq!(
+        trail.clone().for_ip(&format!("::ffff:{SPAIN}")).count(db).await?,
+        2
+    );
+    assert_eq!(
+        trail
+            .clone()
+            .with_method(AuthMethod::Oauth)
+            .logins()
+            .count(db)
+            .await?,
+        1
+    );
     assert_eq!(trail.clone().logins().for_user("ada").count(db).await?, 1);
     let start = app.sessions.now_ms() - 48 * 3_600_000 - 1_800_000;
-    assert_eq!(trail.clone().between(start, start + 3_600_000).count(db).await?, 1);
+    assert_eq!(
+        trail.clone().between(start, start + 3_600_000).count(db).await?,
+        1
+    );
     assert_eq!(trail.clone().logouts().count(db).await?, 0);
-    assert_eq!(trail.clone().new_devices().count(db).await?, 0, "first logins are never new");
+    assert_eq!(
+        trail.clone().new_devices().count(db).await?,
+        0,
+        "first logins are never new"
+    );
     let kinds = trail.clone().count_by(TrailGroup::Kind, db).await?;
-    assert_eq!(kinds, vec![(Some("failed_login".into()), 5), (Some("login".into()), 2)]);
+    assert_eq!(
+        kinds,
+        vec![(Some("failed_login".into()), 5), (Some("login".into()), 2)]
+    );
     let limited = trail.recent().limit(2).all(db).await?;
     assert_eq!(limited.len(), 2);
     assert!(limited[0].occurred_at >= limited[1].occurred_at);
@@ -138,17 +168,28 @@ async fn history_shows_own_events_and_own_identity_failures_only(db: DatabaseCon
     let kinds: Vec<HistoryKind> = history.entries.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
-        vec![HistoryKind::Revoked, HistoryKind::Login, HistoryKind::Login, HistoryKind::FailedLogin]
+        vec![
+            HistoryKind::Revoked,
+            HistoryKind::Login,
+            HistoryKind::Login,
+            HistoryKind::FailedLogin
+        ]
     );
     assert_eq!(history.entries[0].reason.as_deref(), Some("logout_everywhere"));
     assert_eq!(history.entries[3].reason.as_deref(), Some("invalid_password"));
-    assert_eq!(history.entries[1].device_name.as_deref(), Some("Firefox 139 on Windows"));
+    assert_eq!(
+        history.entries[1].device_name.as_deref(),
+        Some("Firefox 139 on Windows")
+    );
     // Nothing about grace; nothing secret on the wire.
     assert!(!reply.body.contains("grace"));
     assert!(!reply.body.contains("203.0.113.7"));
     // Anonymous callers get no history.
     let mut anon = app.device(MAC_CHROME);
-    assert_eq!(anon.send("GET", "/history").await?.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anon.send("GET", "/history").await?.status,
+        StatusCode::UNAUTHORIZED
+    );
     Ok(())
 }
 
@@ -157,7 +198,12 @@ async fn last_login_reads_the_device_cookie_and_never_mints_it(db: DatabaseConne
     let mut d = app.device(MAC_CHROME);
     let reply = d.send("GET", "/last-login").await?;
     assert_eq!(reply.body, "null");
-    assert!(reply.set_cookies().iter().all(|c| !c.starts_with("__Host-device=")));
+    assert!(
+        reply
+            .set_cookies()
+            .iter()
+            .all(|c| !c.starts_with("__Host-device="))
+    );
     assert!(!d.jar.contains_key("__Host-device"));
 
     d.login("ada").await?;
@@ -177,9 +223,10 @@ async fn last_login_reads_the_device_cookie_and_never_mints_it(db: DatabaseConne
     // A tampered device cookie reads as none.
     let genuine = d.jar.get("__Host-device").cloned().context("device cookie")?;
     let mut forged = app.device(MAC_CHROME);
-    forged
-        .jar
-        .insert("__Host-device".into(), format!("{}x", genuine.trim_end_matches('x')));
+    forged.jar.insert(
+        "__Host-device".into(),
+        format!("{}x", genuine.trim_end_matches('x')),
+    );
     assert_eq!(forged.send("GET", "/last-login").await?.body, "null");
     Ok(())
 }
@@ -252,7 +299,12 @@ async fn hooks_fire_for_new_devices_revocations_and_every_event(db: DatabaseConn
     assert!(new.event.new_device);
     // The device list marks it too (and only it).
     let list = mac.devices().await?;
-    let marked: Vec<&str> = list.devices.iter().filter(|d| d.new_device).map(|d| d.handle.as_str()).collect();
+    let marked: Vec<&str> = list
+        .devices
+        .iter()
+        .filter(|d| d.new_device)
+        .map(|d| d.handle.as_str())
+        .collect();
     assert_eq!(marked, vec![handle.as_str()]);
     // Same browser type again from another jar: coarse match, not new.
     let mut win2 = app.device(WIN_FIREFOX);
@@ -316,7 +368,13 @@ async fn case20_reauthentication_gate_refuses_destructive_actions_until_passed(
     let app = TestApp::with_config(db, |c| {
         c.require_reauthentication = Some(ReauthGate::new(|current| async move {
             // The host's "sudo mode": a flag in its own session data.
-            current.session().get::<i32>("cart").await.ok().flatten().is_some()
+            current
+                .session()
+                .get::<i32>("cart")
+                .await
+                .ok()
+                .flatten()
+                .is_some()
         }));
     })
     .await?;
@@ -327,7 +385,10 @@ async fn case20_reauthentication_gate_refuses_destructive_actions_until_passed(
     let reply = a.send("POST", &format!("/revoke/{handle_b}")).await?;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.body, "reauth_required");
-    assert_eq!(a.send("POST", "/revoke-others").await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        a.send("POST", "/revoke-others").await?.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(b.whoami().await?, "ada", "nothing changed");
     // After the host's confirmation step, the same actions pass.
     a.send("POST", "/cart").await?;
@@ -383,13 +444,18 @@ async fn case31_chaos_every_stage_fails_and_sign_in_still_works(db: DatabaseConn
     assert_eq!(list.devices[0].handle, handle);
     // Revoking the other device works (and its panicking hook is contained).
     let other = &list.devices[1].handle;
-    assert_eq!(d.send("POST", &format!("/revoke/{other}")).await?.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        d.send("POST", &format!("/revoke/{other}")).await?.status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(first.whoami().await?, "");
     let reply = d.send("POST", "/logout").await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "logout must work");
     assert_eq!(d.whoami().await?, "");
     assert_eq!(
-        leptos_sessions_entity::session::Entity::find().count(app.db()).await?,
+        leptos_sessions_entity::session::Entity::find()
+            .count(app.db())
+            .await?,
         0
     );
     Ok(())
@@ -429,7 +495,10 @@ async fn client_hints_and_native_apps_reach_the_device_row(db: DatabaseConnectio
     native.login("grace").await?;
     let list = native.devices().await?;
     assert_eq!(list.devices[0].name, "MyApp 2.4.1 on iPhone15,2 (iOS 19.5)");
-    assert_eq!(list.devices[0].device_type, leptos_sessions::types::DeviceType::NativeIos);
+    assert_eq!(
+        list.devices[0].device_type,
+        leptos_sessions::types::DeviceType::NativeIos
+    );
     let row = &app.sessions.sessions_of("grace").await?[0];
     assert_eq!(row.app_build.as_deref(), Some("241"));
     Ok(())

@@ -197,7 +197,13 @@ mod tests {
             true,
         );
         assert_eq!(line, "🇪🇸 Madrid, Spain · IP 83.45.112.7 · Firefox 139 on Windows");
-        let compact = source_line(None, None, Some("83.45.112.7"), Some("Firefox 139 on Windows"), false);
+        let compact = source_line(
+            None,
+            None,
+            Some("83.45.112.7"),
+            Some("Firefox 139 on Windows"),
+            false,
+        );
         assert_eq!(compact, "Firefox 139 on Windows");
         assert_eq!(source_line(None, None, None, None, true), "Unknown device");
     }
@@ -207,7 +213,10 @@ mod tests {
         assert_eq!(country_flag("ES").as_deref(), Some("🇪🇸"));
         assert_eq!(country_flag("E1"), None);
         assert_eq!(country_flag("ESP"), None);
-        assert_eq!(location_label(None, Some("Bavaria"), Some("Germany")).as_deref(), Some("Bavaria, Germany"));
+        assert_eq!(
+            location_label(None, Some("Bavaria"), Some("Germany")).as_deref(),
+            Some("Bavaria, Germany")
+        );
         assert_eq!(location_label(Some(""), None, None), None);
     }
 }

@@ -31,7 +31,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name(NAME).table(LeptosSessionEvents::Table).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name(NAME)
+                    .table(LeptosSessionEvents::Table)
+                    .to_owned(),
+            )
             .await
     }
 }

@@ -391,13 +391,21 @@ async fn json_api_lives_beside_the_server_functions() -> Result<()> {
         .expect("the other device");
     // The same server-function endpoint still answers (not shadowed).
     let reply = b
-        .post_form("/api/sessions/devices", "", "http://app.test", "http://app.test/settings")
+        .post_form(
+            "/api/sessions/devices",
+            "",
+            "http://app.test",
+            "http://app.test/settings",
+        )
         .await?;
     assert_ne!(reply.status, StatusCode::NOT_FOUND);
     assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     let reply = b.send("DELETE", &format!("/api/v1/sessions/{a_handle}")).await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    assert_eq!(a.send("GET", "/api/v1/sessions").await?.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        a.send("GET", "/api/v1/sessions").await?.status,
+        StatusCode::UNAUTHORIZED
+    );
     Ok(())
 }
 
@@ -415,7 +423,12 @@ async fn case24_cross_site_sign_in_sign_out_and_password_change_are_refused() ->
         // Login CSRF: an attacker's form signing the victim into the attacker's account.
         let mut victim = Device::new(app.clone(), MAC_CHROME);
         let reply = victim
-            .post_form("/auth/sign-in", "email=ada@example.com&password=lovelace-1815", origin, referer)
+            .post_form(
+                "/auth/sign-in",
+                "email=ada@example.com&password=lovelace-1815",
+                origin,
+                referer,
+            )
             .await?;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "sign-in from {origin}");
         assert!(victim.session_cookie().is_none());
@@ -429,7 +442,11 @@ async fn case24_cross_site_sign_in_sign_out_and_password_change_are_refused() ->
                 referer,
             )
             .await?;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "password change from {origin}");
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "password change from {origin}"
+        );
     }
     // Sec-Fetch-Site alone is enough to refuse.
     let reply = a

@@ -195,7 +195,10 @@ impl fmt::Debug for SessionsConfig {
             .field("geo", &self.geo.as_ref().map(|_| "configured"))
             .field("repeated_failed_logins", &self.repeated_failed_logins)
             .field("hooks", &self.hooks)
-            .field("require_reauthentication", &self.require_reauthentication.is_some())
+            .field(
+                "require_reauthentication",
+                &self.require_reauthentication.is_some(),
+            )
             .field("registry_cache", &self.registry_cache)
             .field("registry_cache_capacity", &self.registry_cache_capacity)
             .finish()

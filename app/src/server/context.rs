@@ -9,8 +9,9 @@ use http::{HeaderValue, StatusCode, header};
 use tower_sessions::Session;
 
 use super::{
-    EventKind, RevokeReason, Sessions, db,
+    EventKind, RevokeReason, Sessions,
     config::SessionsConfig,
+    db,
     device::{DeviceInfo, DeviceOptions},
     events::{NewEvent, normalize_identity},
     geo::{GeoInfo, round_coordinate},
@@ -342,7 +343,11 @@ impl CurrentSession {
             }
         }
         if !replaced.is_empty() {
-            match sessions.store().delete_by_hashes(replaced.iter().map(|r| r.id_hash.clone()).collect()).await {
+            match sessions
+                .store()
+                .delete_by_hashes(replaced.iter().map(|r| r.id_hash.clone()).collect())
+                .await
+            {
                 Ok(_) => events.extend(
                     replaced
                         .into_iter()

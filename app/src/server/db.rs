@@ -186,7 +186,11 @@ pub async fn users_over_cap<C: ConnectionTrait>(db: &C, cap: u64) -> Result<Vec<
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().filter(|(_, n)| *n > cap).filter_map(|(u, _)| u).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|(_, n)| *n > cap)
+        .filter_map(|(u, _)| u)
+        .collect())
 }
 
 /// Rows the trail purge deletes per statement: short statements, so logins
@@ -225,7 +229,11 @@ pub async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64
 
 /// GDPR erasure: the user's rows and trail; failed attempts with their
 /// identities keep the row (IP counts) but lose the identity.
-pub async fn forget<C: ConnectionTrait>(db: &C, user_id: &str, identities: Vec<String>) -> Result<(u64, u64), DbErr> {
+pub async fn forget<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    identities: Vec<String>,
+) -> Result<(u64, u64), DbErr> {
     let sessions = session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .exec(db)
@@ -293,7 +301,10 @@ pub async fn failures_up_to<C: ConnectionTrait>(
 }
 
 /// Which of `handles` came from a login flagged as a new device.
-pub async fn new_device_handles<C: ConnectionTrait>(db: &C, handles: Vec<String>) -> Result<Vec<String>, DbErr> {
+pub async fn new_device_handles<C: ConnectionTrait>(
+    db: &C,
+    handles: Vec<String>,
+) -> Result<Vec<String>, DbErr> {
     if handles.is_empty() {
         return Ok(Vec::new());
     }

@@ -80,7 +80,10 @@ impl fmt::Debug for Hooks {
         f.debug_struct("Hooks")
             .field("on_new_device", &self.on_new_device.is_some())
             .field("on_session_revoked", &self.on_session_revoked.is_some())
-            .field("on_repeated_failed_logins", &self.on_repeated_failed_logins.is_some())
+            .field(
+                "on_repeated_failed_logins",
+                &self.on_repeated_failed_logins.is_some(),
+            )
             .field("events", &self.events.is_some())
             .finish()
     }
@@ -161,7 +164,11 @@ impl Hooks {
     }
 
     pub(crate) fn repeated_failed_logins(&self, payload: RepeatedFailedLogins) {
-        fire("on_repeated_failed_logins", self.on_repeated_failed_logins.as_ref(), payload);
+        fire(
+            "on_repeated_failed_logins",
+            self.on_repeated_failed_logins.as_ref(),
+            payload,
+        );
     }
 
     pub(crate) fn event(&self, event: Event) {

@@ -115,7 +115,9 @@ async fn history(current: CurrentSession, params: Result<Query<HistoryParams>, Q
     };
     let limit = params.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return no_store(error(&SessionsError::Request("limit must be between 1 and 100".into())));
+        return no_store(error(&SessionsError::Request(
+            "limit must be between 1 and 100".into(),
+        )));
     }
     answer(current.history(limit).await)
 }

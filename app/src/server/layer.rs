@@ -115,8 +115,10 @@ where
             if config.request_client_hints {
                 // Ask for the high-entropy hints the device parser uses; the
                 // browser sends them from its next request on (login included).
-                res.headers_mut()
-                    .insert(HeaderName::from_static("accept-ch"), HeaderValue::from_static(ACCEPT_CH));
+                res.headers_mut().insert(
+                    HeaderName::from_static("accept-ch"),
+                    HeaderValue::from_static(ACCEPT_CH),
+                );
             }
             // Most answers set no cookie at all: skip the work then.
             if res.headers().contains_key(header::SET_COOKIE) {
@@ -133,8 +135,7 @@ where
 
 /// The client hints requested with `Accept-CH` when
 /// [`super::SessionsConfig::request_client_hints`] is on.
-pub const ACCEPT_CH: &str =
-    "Sec-CH-UA-Model, Sec-CH-UA-Platform-Version, Sec-CH-UA-Full-Version-List, Sec-CH-UA-Mobile, Sec-CH-UA-Platform";
+pub const ACCEPT_CH: &str = "Sec-CH-UA-Model, Sec-CH-UA-Platform-Version, Sec-CH-UA-Full-Version-List, Sec-CH-UA-Mobile, Sec-CH-UA-Platform";
 
 fn forbidden() -> Response<Body> {
     (

@@ -27,9 +27,9 @@ pub use self::{
     config::{ConfigError, IpMode, IpNet, SessionsConfig, TimeoutPreset},
     context::{CurrentSession, Login, LoginOutcome},
     device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
+    events::{EventKind, RevokeReason, normalize_identity},
     geo::{GeoError, GeoInfo, GeoLookup, MaxMindGeo},
     hooks::{Event, Hooks, NewDevice, ReauthGate, RepeatedFailedLogins, SessionRevoked},
-    events::{EventKind, RevokeReason, normalize_identity},
     ids::{CookieKey, IdHash},
     layer::SessionsLayer,
     request::RequestInfo,
@@ -143,10 +143,7 @@ impl Sessions {
                     .flatten()
             })
             .collect();
-        let models = events
-            .into_iter()
-            .map(|e| e.into_model())
-            .collect::<Vec<_>>();
+        let models = events.into_iter().map(|e| e.into_model()).collect::<Vec<_>>();
         let with_ids = hooks.has_any();
         let models = match events::insert_events(&self.inner.db, models, with_ids).await {
             Ok(models) => models,
@@ -217,7 +214,9 @@ impl Sessions {
     /// # Errors
     /// [`SessionsError::Unavailable`] when the database cannot be read.
     pub async fn last_login_of_device(&self, device_id: &str) -> Result<Option<LastLogin>, SessionsError> {
-        let row = db::last_login_of_device(self.db(), device_id).await.map_err(db_error)?;
+        let row = db::last_login_of_device(self.db(), device_id)
+            .await
+            .map_err(db_error)?;
         Ok(row.and_then(|e| {
             Some(LastLogin {
                 method: e.auth_method?,
@@ -280,7 +279,8 @@ impl Sessions {
     /// # Errors
     /// [`SessionsError::Unavailable`] when the database cannot be read.
     pub async fn live_session(&self, event: &hooks::Event) -> Result<Option<session::Model>, SessionsError> {
-        let (Some(handle), Some(user_id)) = (event.session_handle.as_deref(), event.user_id.as_deref()) else {
+        let (Some(handle), Some(user_id)) = (event.session_handle.as_deref(), event.user_id.as_deref())
+        else {
             return Ok(None);
         };
         let row = db::find_by_handle_and_user(&self.inner.db, handle, user_id)
@@ -294,7 +294,8 @@ impl Sessions {
     /// # Errors
     /// As [`Sessions::revoke_handle`].
     pub async fn admin_revoke(&self, user_id: &str, handle: &str) -> Result<(), SessionsError> {
-        self.revoke_handle(user_id, handle, RevokeReason::AdminRevoked).await
+        self.revoke_handle(user_id, handle, RevokeReason::AdminRevoked)
+            .await
     }
 
     /// Admin: ends every session of `user_id` with reason `admin_revoked`
@@ -326,7 +327,10 @@ impl Sessions {
             .await
             .map_err(db_error)?
             .ok_or(SessionsError::NotFound)?;
-        let deleted = self.inner.store.delete_by_hashes(vec![row.id_hash.clone()])
+        let deleted = self
+            .inner
+            .store
+            .delete_by_hashes(vec![row.id_hash.clone()])
             .await
             .map_err(db_error)?;
         if deleted == 0 {
@@ -356,7 +360,10 @@ impl Sessions {
             .into_iter()
             .filter(|row| except.is_none_or(|e| e.as_str() != row.id_hash))
             .collect();
-        let deleted = self.inner.store.delete_by_hashes(rows.iter().map(|r| r.id_hash.clone()).collect())
+        let deleted = self
+            .inner
+            .store
+            .delete_by_hashes(rows.iter().map(|r| r.id_hash.clone()).collect())
             .await
             .map_err(db_error)?;
         tracing::info!(user.id = %user_id, count = deleted, reason = reason.as_str(), "sessions revoked");
@@ -394,7 +401,8 @@ impl Sessions {
         let keep = current
             .filter(|c| c.user_id().as_deref() == Some(user_id))
             .and_then(CurrentSession::id_hash);
-        self.revoke_all_except(user_id, keep.as_ref(), RevokeReason::PasswordChange).await
+        self.revoke_all_except(user_id, keep.as_ref(), RevokeReason::PasswordChange)
+            .await
     }
 
     /// Erases a user (GDPR): their registry rows, their trail, and the
@@ -407,7 +415,11 @@ impl Sessions {
     #[tracing::instrument(skip_all, fields(user.id = %user_id))]
     pub async fn forget(&self, user_id: &str, identities: &[&str]) -> Result<(u64, u64), SessionsError> {
         let normalized: Vec<String> = identities.iter().map(|i| normalize_identity(i)).collect();
-        self.inner.store.forget(user_id, normalized).await.map_err(db_error)
+        self.inner
+            .store
+            .forget(user_id, normalized)
+            .await
+            .map_err(db_error)
     }
 
     /// One sweep: deletes expired sessions (with `expired` events for those
@@ -428,9 +440,16 @@ impl Sessions {
         let idle_before = config.idle_timeout.map(|d| now - clock::duration_ms(d));
         let auth_before = config.max_session_lifetime.map(|d| now - clock::duration_ms(d));
         if idle_before.is_some() || auth_before.is_some() {
-            let rows = db::timed_out(db, idle_before, auth_before).await.map_err(db_error)?;
+            let rows = db::timed_out(db, idle_before, auth_before)
+                .await
+                .map_err(db_error)?;
             let hashes = rows.iter().map(|r| r.id_hash.clone()).collect();
-            report.expired_sessions += self.inner.store.delete_by_hashes(hashes).await.map_err(db_error)?;
+            report.expired_sessions += self
+                .inner
+                .store
+                .delete_by_hashes(hashes)
+                .await
+                .map_err(db_error)?;
             let events = rows
                 .into_iter()
                 .map(|row| {
@@ -445,14 +464,29 @@ impl Sessions {
                 .collect();
             self.write_events(events).await;
         }
-        report.expired_sessions += self.inner.store.delete_expired_before(now).await.map_err(db_error)?;
+        report.expired_sessions += self
+            .inner
+            .store
+            .delete_expired_before(now)
+            .await
+            .map_err(db_error)?;
 
         if let Some(cap) = config.max_sessions_per_user {
             for user_id in db::users_over_cap(db, u64::from(cap)).await.map_err(db_error)? {
-                let over = db::rows_over_cap(db, &user_id, u64::from(cap)).await.map_err(db_error)?;
+                let over = db::rows_over_cap(db, &user_id, u64::from(cap))
+                    .await
+                    .map_err(db_error)?;
                 let hashes = over.iter().map(|r| r.id_hash.clone()).collect();
-                report.pruned_sessions += self.inner.store.delete_by_hashes(hashes).await.map_err(db_error)?;
-                let events = over.into_iter().map(|row| self.revoked_event(row, RevokeReason::Pruned)).collect();
+                report.pruned_sessions += self
+                    .inner
+                    .store
+                    .delete_by_hashes(hashes)
+                    .await
+                    .map_err(db_error)?;
+                let events = over
+                    .into_iter()
+                    .map(|row| self.revoked_event(row, RevokeReason::Pruned))
+                    .collect();
                 self.write_events(events).await;
             }
         }
@@ -505,7 +539,11 @@ fn history_entry(e: leptos_sessions_entity::event::Model) -> Option<HistoryEntry
         location: e.location(),
         reason: e.reason,
         device_name: e.device_name,
-        device_type: e.device_type.as_deref().map(DeviceType::from_db).unwrap_or_default(),
+        device_type: e
+            .device_type
+            .as_deref()
+            .map(DeviceType::from_db)
+            .unwrap_or_default(),
         country_code: e.country_code,
         auth_method: e.auth_method,
         auth_provider: e.auth_provider,
