@@ -670,6 +670,7 @@ async fn kick(cache: &Cache, db: &DatabaseConnection) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
 
