@@ -24,7 +24,10 @@ async fn demo() -> Result<axum::Router> {
 
 async fn demo_with(seed_history: bool) -> Result<axum::Router> {
     if let Ok(filter) = std::env::var("DEMO_TEST_LOG") {
-        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
     }
     let db = common::sqlite().await?;
     let config = DemoConfig {

@@ -1,6 +1,7 @@
 //! Queries and mutations on the registry. Every query on a user's sessions is
 //! scoped by `user_id`; handlers and server functions only call these.
 
+use super::EventKind;
 use leptos_sessions_entity::{event, session};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -106,7 +107,7 @@ pub async fn rows_over_cap<C: ConnectionTrait>(
 pub async fn has_prior_login<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
     let count = event::Entity::find()
         .filter(event::Column::UserId.eq(user_id))
-        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::Kind.eq(EventKind::Login.as_str()))
         .count(db)
         .await?;
     Ok(count > 0)
@@ -138,7 +139,7 @@ pub async fn has_matching_device<C: ConnectionTrait>(
     }
     let count = event::Entity::find()
         .filter(event::Column::UserId.eq(user_id))
-        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::Kind.eq(EventKind::Login.as_str()))
         .filter(any)
         .count(db)
         .await?;
@@ -260,7 +261,7 @@ pub async fn identities_of<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<
         .select_only()
         .column(event::Column::Identity)
         .filter(event::Column::UserId.eq(user_id))
-        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::Kind.eq(EventKind::Login.as_str()))
         .filter(event::Column::Identity.is_not_null())
         .distinct()
         .into_tuple()
@@ -276,7 +277,7 @@ pub async fn last_login_of_device<C: ConnectionTrait>(
 ) -> Result<Option<event::Model>, DbErr> {
     event::Entity::find()
         .filter(event::Column::DeviceId.eq(device_id))
-        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::Kind.eq(EventKind::Login.as_str()))
         .order_by_desc(event::Column::OccurredAt)
         .order_by_desc(event::Column::Id)
         .one(db)
@@ -292,7 +293,7 @@ pub async fn failures_up_to<C: ConnectionTrait>(
     up_to: i64,
 ) -> Result<u64, DbErr> {
     event::Entity::find()
-        .filter(event::Column::Kind.eq("failed_login"))
+        .filter(event::Column::Kind.eq(EventKind::FailedLogin.as_str()))
         .filter(event::Column::Identity.eq(identity))
         .filter(event::Column::OccurredAt.gte(since))
         .filter(event::Column::Id.lte(up_to))
@@ -312,7 +313,7 @@ pub async fn new_device_handles<C: ConnectionTrait>(
         .select_only()
         .column(event::Column::SessionHandle)
         .filter(event::Column::SessionHandle.is_in(handles))
-        .filter(event::Column::Kind.eq("login"))
+        .filter(event::Column::Kind.eq(EventKind::Login.as_str()))
         .filter(event::Column::NewDevice.eq(true))
         .into_tuple()
         .all(db)

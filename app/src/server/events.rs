@@ -3,33 +3,9 @@
 use leptos_sessions_entity::{event, session};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    /// A successful sign-in.
-    Login,
-    /// A failed sign-in attempt.
-    FailedLogin,
-    /// The user signed out of this session.
-    Logout,
-    /// A session was ended by someone or something else (see [`RevokeReason`]).
-    Revoked,
-    /// A session timed out.
-    Expired,
-}
-
-impl EventKind {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Login => "login",
-            Self::FailedLogin => "failed_login",
-            Self::Logout => "logout",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-        }
-    }
-}
+/// What happened: the trail's event kinds. The same enum as the wire type
+/// [`HistoryKind`](crate::types::HistoryKind) (`as_str` is the stored name).
+pub use crate::types::HistoryKind as EventKind;
 
 /// Why a session was revoked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
