@@ -537,7 +537,10 @@ impl CurrentSession {
             .await
     }
 
-    async fn row(&self, hash: &IdHash) -> Option<leptos_sessions_entity::session::Model> {
+    /// This session's full registry row (device, IP, geo), to copy onto the
+    /// event that ends it; `None` when it is gone or unreadable (the event is
+    /// then written without those columns).
+    pub(crate) async fn row(&self, hash: &IdHash) -> Option<leptos_sessions_entity::session::Model> {
         use sea_orm::EntityTrait as _;
         leptos_sessions_entity::session::Entity::find_by_id(hash.as_str().to_owned())
             .one(self.sessions().db())

@@ -409,14 +409,7 @@ async fn expire(
     meta: &RowMeta,
     reason: &str,
 ) -> Result<(), Unavailable> {
-    let row = {
-        use sea_orm::EntityTrait as _;
-        leptos_sessions_entity::session::Entity::find_by_id(id_hash.as_str().to_owned())
-            .one(sessions.db())
-            .await
-            .ok()
-            .flatten()
-    };
+    let row = current.row(id_hash).await;
     if let Err(err) = current.session().flush().await {
         tracing::error!(error = %err, "leptos-sessions: cannot end expired session");
         return Err(Unavailable);
