@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Starts the examples/host-app binary built by `cargo leptos build` (the
-# `host-app` project) for Playwright's webServer. In-memory SQLite.
+# Starts the examples/host-app binary built by `cargo leptos build` in
+# examples/host-app (its own workspace) for Playwright's webServer.
+# In-memory SQLite.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT/examples/host-app"
 TARGET="${CARGO_TARGET_DIR:-$HOME/.cache/leptos-sessions/target}"
 export LEPTOS_OUTPUT_NAME=leptos-sessions-demo
 export LEPTOS_SITE_ROOT="${LEPTOS_HOST_SITE_ROOT:-target/site-host}"

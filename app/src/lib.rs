@@ -48,6 +48,8 @@
 //! * `hydrate` — client-side hydration of the components.
 
 #![forbid(unsafe_code)]
+// docs.rs (nightly) marks feature-gated items with their feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Translations (English, Spanish) from `locales/*.json`. Wrap the
 /// components in [`i18n::I18nContextProvider`]; the locale follows the
@@ -68,10 +70,34 @@ pub mod api;
 pub mod components;
 pub mod error;
 #[cfg(feature = "ssr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssr")))]
 pub mod server;
 pub mod types;
 
 pub use error::SessionsError;
+
+/// The components' stylesheet (`style/sessions.css`, shipped in the crate):
+/// semantic `sessions-*` classes and `--sessions-*` custom properties that
+/// look finished in a host without CSS of its own and stay out of the way of
+/// one that has it.
+///
+/// The simplest way in is inline, once, in the host's `<head>`:
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_meta::Style;
+///
+/// #[component]
+/// fn SessionsStyles() -> impl IntoView {
+///     view! { <Style id="leptos-sessions">{leptos_sessions::SESSIONS_CSS}</Style> }
+/// }
+/// ```
+///
+/// A host with a strict `style-src` CSP serves it as a file instead: write it
+/// out in a build script (`std::fs::write(out, leptos_sessions::SESSIONS_CSS)`),
+/// serve it from a route, or copy it into the host's own cargo-leptos
+/// `style-file` and restyle it there.
+pub const SESSIONS_CSS: &str = include_str!("../style/sessions.css");
 
 /// The translations must be complete in every locale: a key missing (or
 /// extra) in one locale, a placeholder that differs, an untranslated error
