@@ -81,15 +81,16 @@ pub use error::SessionsError;
 /// look finished in a host without CSS of its own and stay out of the way of
 /// one that has it.
 ///
-/// The simplest way in is inline, once, in the host's `<head>`:
+/// The simplest way in is inline, once, in the host's `<head>` (as
+/// `inner_html`: a text child would be HTML-escaped, and `>` is a CSS
+/// combinator):
 ///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_meta::Style;
 ///
 /// #[component]
 /// fn SessionsStyles() -> impl IntoView {
-///     view! { <Style id="leptos-sessions">{leptos_sessions::SESSIONS_CSS}</Style> }
+///     view! { <style id="leptos-sessions" inner_html=leptos_sessions::SESSIONS_CSS></style> }
 /// }
 /// ```
 ///
@@ -198,28 +199,16 @@ mod i18n_tests {
                 let key = format!("errors.{}", err.code());
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
-            for reason in crate::components::KNOWN_REASONS {
-                let key = format!("history.reasons.{reason}");
+            for reason in crate::types::ReasonCode::ALL {
+                let key = format!("history.reasons.{}", reason.as_str());
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
-            for kind in ["login", "failed_login", "logout", "revoked", "expired"] {
-                assert!(
-                    keys.contains_key(&format!("history.{kind}")),
-                    "{name}.json lacks history.{kind}"
-                );
+            for kind in crate::types::HistoryKind::ALL {
+                let key = format!("history.{}", kind.as_str());
+                assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
-            for method in [
-                "password",
-                "oauth",
-                "google_one_tap",
-                "passkey",
-                "magic_link",
-                "otp",
-                "sso",
-                "token",
-                "unknown",
-            ] {
-                let key = format!("methods.{method}");
+            for method in crate::types::AuthMethod::ALL {
+                let key = format!("methods.{}", method.as_str());
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
         }
