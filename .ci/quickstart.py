@@ -2,8 +2,10 @@
 snippets (the fenced blocks after `<!-- quickstart:PATH -->`), so that the
 README is what .ci/outside compiles and tests.
 
-usage: quickstart.py README.md APP_DIR CRATES_DIR
-  - src/*.rs blocks are written as they are;
+usage: quickstart.py README.md TEMPLATE_DIR APP_DIR CRATES_DIR
+       quickstart.py --sync SRC DST
+  - TEMPLATE_DIR (Cargo.toml, src/lib.rs) is the app before any
+    leptos-sessions line; src/*.rs blocks are written as they are;
   - the Cargo.toml block is merged into APP_DIR/Cargo.toml (its
     [dependencies] lines appended, its [features] lists merged);
   - [patch.crates-io] points every leptos-sessions crate at CRATES_DIR (the
@@ -16,7 +18,35 @@ import pathlib
 import re
 import sys
 
-readme, app, crates = (pathlib.Path(a) for a in sys.argv[1:4])
+
+def write_if_changed(path: pathlib.Path, data: bytes) -> None:
+    """Writes only when the bytes differ, so cargo's mtime-based fingerprints
+    see exactly the files that changed since the last run."""
+    if not path.exists() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def sync_tree(src: pathlib.Path, dst: pathlib.Path) -> None:
+    """Makes dst a copy of src, touching only the files whose bytes differ
+    (the packaged crates carry a fixed mtime, which cargo would take as
+    'unchanged' forever)."""
+    wanted = {p.relative_to(src) for p in src.rglob("*") if p.is_file()}
+    for rel in wanted:
+        write_if_changed(dst / rel, (src / rel).read_bytes())
+    if dst.exists():
+        for p in sorted(dst.rglob("*"), reverse=True):
+            rel = p.relative_to(dst)
+            if p.is_file() and rel not in wanted and not str(rel).startswith("target"):
+                p.unlink()
+
+
+if sys.argv[1] == "--sync":
+    sync_tree(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))
+    sys.exit(0)
+
+readme, template, app, crates = (pathlib.Path(a) for a in sys.argv[1:5])
+write_if_changed(app / "src/lib.rs", (template / "src/lib.rs").read_bytes())
 text = readme.read_text()
 blocks = dict(re.findall(r"<!-- quickstart:(\S+) -->\n```\w*\n(.*?)```", text, re.S))
 expected = {"Cargo.toml", "src/main.rs", "src/app.rs"}
@@ -26,11 +56,11 @@ if set(blocks) != expected:
 count = 0
 for path, body in blocks.items():
     if path.endswith(".rs"):
-        (app / path).write_text(body)
+        write_if_changed(app / path, body.encode())
         count += body.count("[leptos-sessions]")
 
 # Merge the install snippet into the template's manifest.
-manifest = (app / "Cargo.toml").read_text()
+manifest = (template / "Cargo.toml").read_text()
 section = None
 for line in blocks["Cargo.toml"].splitlines():
     line = line.strip()
@@ -56,5 +86,5 @@ patch = ["", "[patch.crates-io]"]
 for crate in sorted(crates.iterdir()):
     name = re.sub(r"-\d+\.\d+\.\d+.*$", "", crate.name)
     patch.append(f'{name} = {{ path = "{crate}" }}')
-(app / "Cargo.toml").write_text(manifest + "\n".join(patch) + "\n")
+write_if_changed(app / "Cargo.toml", (manifest + "\n".join(patch) + "\n").encode())
 print(count)
