@@ -117,7 +117,7 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// The demo accounts.
+    /// The demo accounts (one per end-to-end journey, so journeys never share devices).
     ///
     /// # Errors
     /// When hashing fails.
@@ -128,6 +128,7 @@ impl Backend {
             (2, "grace@example.com", "hopper-1906"),
             (3, "linus@example.com", "torvalds-1991"),
             (4, "alan@example.com", "turing-1936"),
+            (5, "barbara@example.com", "liskov-1939"),
         ] {
             backend.write().insert(
                 id,
