@@ -7,7 +7,7 @@
 use std::{hint::black_box, net::IpAddr};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use leptos_sessions::server::{DeviceInfo, DeviceOptions, GeoLookup, geo::MaxMindGeo};
+use leptos_sessions::server::{DeviceInfo, DeviceOptions, GeoLookup, MaxMindGeo};
 use mmdb_writer::{Value, Writer, ipnet::IpNet};
 
 const USER_AGENTS: &[&str] = &[

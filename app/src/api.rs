@@ -48,13 +48,14 @@ pub async fn revoke_other_sessions() -> Result<u64, SessionsError> {
 }
 
 /// The signed-in user's login history, newest first: their own events and
-/// failed attempts made with their identity. `limit` is capped by the server.
+/// failed attempts made with their identity. `limit` is capped at
+/// [`MAX_HISTORY`](crate::types::MAX_HISTORY).
 ///
 /// # Errors
 /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
 #[server(endpoint = "sessions/history")]
 pub async fn list_history(limit: u64) -> Result<HistoryList, SessionsError> {
-    current().await?.history(limit.clamp(1, MAX_HISTORY)).await
+    current().await?.history(limit.clamp(1, crate::types::MAX_HISTORY)).await
 }
 
 /// How this browser last signed in, if it ever did (works signed out; never
@@ -66,6 +67,3 @@ pub async fn list_history(limit: u64) -> Result<HistoryList, SessionsError> {
 pub async fn last_login() -> Result<Option<LastLogin>, SessionsError> {
     Ok(current().await?.last_login().await)
 }
-
-/// The most history entries one call returns.
-pub const MAX_HISTORY: u64 = 100;

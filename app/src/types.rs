@@ -134,6 +134,19 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// Every method, in a stable order (the i18n test checks each is translated).
+    pub const ALL: [Self; 9] = [
+        Self::Password,
+        Self::Oauth,
+        Self::GoogleOneTap,
+        Self::Passkey,
+        Self::MagicLink,
+        Self::Otp,
+        Self::Sso,
+        Self::Token,
+        Self::Unknown,
+    ];
+
     /// Stored name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -151,17 +164,10 @@ impl AuthMethod {
 
     /// Parses a stored name; unknown strings give [`AuthMethod::Unknown`].
     pub fn from_db(s: &str) -> Self {
-        match s {
-            "password" => Self::Password,
-            "oauth" => Self::Oauth,
-            "google_one_tap" => Self::GoogleOneTap,
-            "passkey" => Self::Passkey,
-            "magic_link" => Self::MagicLink,
-            "otp" => Self::Otp,
-            "sso" => Self::Sso,
-            "token" => Self::Token,
-            _ => Self::Unknown,
-        }
+        Self::ALL
+            .into_iter()
+            .find(|method| method.as_str() == s)
+            .unwrap_or_default()
     }
 }
 
@@ -182,6 +188,15 @@ pub enum HistoryKind {
 }
 
 impl HistoryKind {
+    /// Every kind, in a stable order (the i18n test checks each is translated).
+    pub const ALL: [Self; 5] = [
+        Self::Login,
+        Self::FailedLogin,
+        Self::Logout,
+        Self::Revoked,
+        Self::Expired,
+    ];
+
     /// Stored name (`login`, `failed_login`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -195,14 +210,7 @@ impl HistoryKind {
 
     /// Parses a stored name.
     pub fn from_db(s: &str) -> Option<Self> {
-        Some(match s {
-            "login" => Self::Login,
-            "failed_login" => Self::FailedLogin,
-            "logout" => Self::Logout,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|kind| kind.as_str() == s)
     }
 
     /// Heroicons-vocabulary icon name for the event.
@@ -217,14 +225,98 @@ impl HistoryKind {
     }
 }
 
+/// Every reason code the trail records and the history translates: why a
+/// session ended (revoked, expired) and the failure reasons of the sign-in
+/// flows the library knows. The stored name ([`ReasonCode::as_str`]) is also
+/// the i18n key under `history.reasons`; a host's own failure reasons are
+/// stored and shown verbatim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    /// Failed sign-in: wrong identity or password (without saying which).
+    InvalidCredentials,
+    /// Failed sign-in: wrong password.
+    InvalidPassword,
+    /// Failed sign-in: no such account.
+    UnknownUser,
+    /// Failed sign-in: the account is locked.
+    Locked,
+    /// Failed sign-in: the OAuth provider refused.
+    OauthDenied,
+    /// Failed sign-in: the magic link expired.
+    ExpiredLink,
+    /// Revoked: the user logged out one device from their list.
+    UserRevoked,
+    /// Revoked: an administrator ended it.
+    AdminRevoked,
+    /// Revoked: the user's password changed.
+    PasswordChange,
+    /// Revoked: "Sign out everywhere else".
+    LogoutEverywhere,
+    /// Revoked: evicted beyond the per-user cap, or replaced by a newer login
+    /// of the same browser.
+    Pruned,
+    /// Expired: idle for longer than the idle timeout.
+    IdleTimeout,
+    /// Expired: older than the absolute lifetime.
+    MaxLifetime,
+}
+
+impl ReasonCode {
+    /// Every code, in a stable order (the i18n test checks each is translated).
+    pub const ALL: [Self; 13] = [
+        Self::InvalidCredentials,
+        Self::InvalidPassword,
+        Self::UnknownUser,
+        Self::Locked,
+        Self::OauthDenied,
+        Self::ExpiredLink,
+        Self::UserRevoked,
+        Self::AdminRevoked,
+        Self::PasswordChange,
+        Self::LogoutEverywhere,
+        Self::Pruned,
+        Self::IdleTimeout,
+        Self::MaxLifetime,
+    ];
+
+    /// Stored name, also the i18n key under `history.reasons`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidPassword => "invalid_password",
+            Self::UnknownUser => "unknown_user",
+            Self::Locked => "locked",
+            Self::OauthDenied => "oauth_denied",
+            Self::ExpiredLink => "expired_link",
+            Self::UserRevoked => "user_revoked",
+            Self::AdminRevoked => "admin_revoked",
+            Self::PasswordChange => "password_change",
+            Self::LogoutEverywhere => "logout_everywhere",
+            Self::Pruned => "pruned",
+            Self::IdleTimeout => "idle_timeout",
+            Self::MaxLifetime => "max_lifetime",
+        }
+    }
+
+    /// Parses a stored name; `None` for codes the library does not know
+    /// (a host's own failure reasons).
+    pub fn from_db(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == s)
+    }
+}
+
+/// The most history entries one user-facing call returns (server function
+/// and JSON API).
+pub const MAX_HISTORY: u64 = 100;
+
 /// One line of a user's login history. Holds no secret and no raw IP.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     /// What happened.
     pub kind: HistoryKind,
-    /// Failure reason verbatim (`failed_login`), revoke reason (`user_revoked`,
-    /// `admin_revoked`, `password_change`, `logout_everywhere`, `pruned`) or
-    /// expiry reason (`idle_timeout`, `max_lifetime`).
+    /// Failure reason verbatim (`failed_login`), revoke or expiry reason: a
+    /// [`ReasonCode`] name when [`ReasonCode::from_db`] knows it.
     pub reason: Option<String>,
     /// "Chrome 137 on macOS", when known.
     pub device_name: Option<String>,

@@ -7,10 +7,7 @@
 
 use std::net::IpAddr;
 
-use leptos_sessions::server::{
-    GeoInfo, GeoLookup,
-    geo::{GeoError, MaxMindGeo, round_coordinate},
-};
+use leptos_sessions::server::{GeoError, GeoInfo, GeoLookup, MaxMindGeo, fuzzing::round_coordinate};
 use mmdb_writer::{IpVersion, Value, Writer, ipnet::IpNet};
 
 fn names(en: &str) -> Value {

@@ -13,6 +13,7 @@ use leptos_sessions_entity::{event, session};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 backend_tests!(
+    cached_sessions_ride_out_a_registry_outage,
     case10_idle_timeout_ends_session_with_expired_event,
     case11_absolute_lifetime_ends_an_active_session,
     case12_expired_session_is_not_revived_by_sign_in_page_visit,
@@ -21,12 +22,11 @@ backend_tests!(
     case21_password_change_ends_every_other_session,
     case22_disabled_user_sessions_fail_next_request,
     case29_retention_purges_to_the_day,
-    forget_erases_rows_trail_and_identities,
-    failed_login_records_identity_never_account,
     case32_store_outage_answers_503_keeps_cookie_and_recovers,
-    trail_outage_never_breaks_login_or_logout,
-    cached_sessions_ride_out_a_registry_outage,
+    failed_login_records_identity_never_account,
+    forget_erases_rows_trail_and_identities,
     retention_purges_a_large_backlog_in_batches,
+    trail_outage_never_breaks_login_or_logout,
 );
 
 const MIN: Duration = Duration::from_secs(60);

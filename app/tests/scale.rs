@@ -22,7 +22,7 @@ use axum::{
 };
 use common::{Device, MAC_CHROME, TestApp, WIN_FIREFOX};
 use http_body_util::BodyExt as _;
-use leptos_sessions::server::{RevokeReason, Sessions, store::RegistryCache};
+use leptos_sessions::server::{RegistryCache, RevokeReason, Sessions};
 use leptos_sessions_entity::session;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,

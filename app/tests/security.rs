@@ -1,6 +1,6 @@
 //! The JSON API's rules, admin functions, id hygiene (case 2), tampered
-//! device cookies (case 5) and log hygiene (case 30), through a real router
-//! on every backend.
+//! device cookies (case 5), the cross-site guard (case 24) and log hygiene
+//! (case 30), through a real router on every backend.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
@@ -15,21 +15,25 @@ use anyhow::{Context as _, Result};
 use axum::http::StatusCode;
 use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
 use leptos_sessions::{
-    server::json_api::{ApiError, Revoked},
+    server::{
+        SessionHandle,
+        json_api::{ApiError, Revoked},
+    },
     types::{DeviceList, HistoryList},
 };
 use leptos_sessions_entity::{event, session};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 backend_tests!(
-    json_api_follows_the_server_function_rules,
     admin_functions_end_a_users_sessions_with_admin_revoked,
     case02_no_id_in_urls_bodies_logs_or_database,
     case05_tampered_device_cookie_is_ignored,
-    case30_auth_events_are_logged_without_secrets,
-    case27_truncated_mode_never_stores_a_full_ip,
-    case27_forwarded_for_only_from_trusted_proxies,
     case23_revoke_all_racing_a_login_has_a_defined_outcome,
+    case24_cross_site_post_is_forbidden,
+    case27_forwarded_for_only_from_trusted_proxies,
+    case27_truncated_mode_never_stores_a_full_ip,
+    case30_auth_events_are_logged_without_secrets,
+    json_api_follows_the_server_function_rules,
 );
 
 fn api_error(body: &str) -> Result<String> {
@@ -154,6 +158,7 @@ async fn admin_functions_end_a_users_sessions_with_admin_revoked(db: DatabaseCon
     assert!(app.sessions.live_session(&login).await?.is_some());
 
     // A foreign pair (grace's admin view, ada's handle) is not found.
+    let b_handle = SessionHandle::parse(&b_handle)?;
     assert!(app.sessions.admin_revoke("grace", &b_handle).await.is_err());
     app.sessions.admin_revoke("ada", &b_handle).await?;
     assert_eq!(b.whoami().await?, "");
@@ -258,7 +263,7 @@ async fn case02_no_id_in_urls_bodies_logs_or_database(db: DatabaseConnection) ->
         .collect();
     assert_eq!(ids.len(), 10_000);
     let handles: HashSet<String> = (0..10_000)
-        .map(|_| leptos_sessions::server::ids::new_device_id())
+        .map(|_| leptos_sessions::server::fuzzing::new_device_id())
         .collect();
     assert_eq!(handles.len(), 10_000);
 
@@ -463,5 +468,40 @@ async fn case23_revoke_all_racing_a_login_has_a_defined_outcome(db: DatabaseConn
             .await?;
         assert_eq!(racer.whoami().await?, "");
     }
+    Ok(())
+}
+
+async fn case24_cross_site_post_is_forbidden(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    let mut b = app.device(WIN_FIREFOX);
+    a.login("ada").await?;
+    let b_handle = b.login("ada").await?;
+    for headers in [
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("sec-fetch-site", "cross-site")],
+    ] {
+        let reply = a
+            .send_with("POST", &format!("/revoke/{b_handle}"), &headers)
+            .await?;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
+        let reply = a.send_with("POST", "/logout", &headers).await?;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let mut fresh = app.device(MAC_CHROME);
+        let reply = fresh.send_with("POST", "/login/mallory", &headers).await?;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(b.whoami().await?, "ada");
+    assert_eq!(a.whoami().await?, "ada");
+    // Same origin passes.
+    let reply = a
+        .send_with(
+            "POST",
+            &format!("/revoke/{b_handle}"),
+            &[("origin", "http://app.test")],
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
     Ok(())
 }

@@ -8,9 +8,8 @@ use std::str::FromStr as _;
 
 use http::{HeaderMap, HeaderValue, header};
 use leptos_sessions::server::{
-    CookieKey, IdHash, SessionsConfig,
-    ids::is_valid_handle,
-    request::{RequestInfo, cookie_values},
+    CookieKey, IdHash, RequestInfo, SessionsConfig,
+    fuzzing::{cookie_values, is_valid_handle},
 };
 use libfuzzer_sys::fuzz_target;
 

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use http::{HeaderMap, HeaderName, HeaderValue, header};
 use leptos_sessions::server::{
     IpMode, IpNet,
-    request::{anonymize, client_ip, forwarded_chain},
+    fuzzing::{anonymize, client_ip, forwarded_chain},
 };
 use libfuzzer_sys::fuzz_target;
 

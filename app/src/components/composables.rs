@@ -149,7 +149,7 @@ pub fn use_devices_with_options(options: UseDevicesOptions) -> UseDevicesReturn 
 #[derive(Debug, Clone, Copy)]
 pub struct UseHistoryOptions {
     /// How many entries, newest first (the server caps it at
-    /// [`crate::api::MAX_HISTORY`]). Default `10`.
+    /// [`crate::types::MAX_HISTORY`]). Default `10`.
     pub limit: u64,
     /// Blocking resource (see the module docs). Default `true`.
     pub blocking: bool,

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     i18n::*,
-    types::{HistoryEntry, HistoryKind},
+    types::{HistoryEntry, HistoryKind, ReasonCode},
 };
 
 /// The signed-in user's login history, newest first: sign-ins (with the
@@ -147,38 +147,19 @@ fn kind_label(i18n: I18nContext<Locale>, kind: HistoryKind) -> &'static str {
 /// The translation of a known reason code; hosts' own failure reasons are
 /// shown verbatim.
 fn reason_label(i18n: I18nContext<Locale>, reason: &str) -> Option<&'static str> {
-    Some(match reason {
-        "invalid_credentials" => t_string!(i18n, history.reasons.invalid_credentials),
-        "invalid_password" => t_string!(i18n, history.reasons.invalid_password),
-        "unknown_user" => t_string!(i18n, history.reasons.unknown_user),
-        "locked" => t_string!(i18n, history.reasons.locked),
-        "oauth_denied" => t_string!(i18n, history.reasons.oauth_denied),
-        "expired_link" => t_string!(i18n, history.reasons.expired_link),
-        "user_revoked" => t_string!(i18n, history.reasons.user_revoked),
-        "admin_revoked" => t_string!(i18n, history.reasons.admin_revoked),
-        "password_change" => t_string!(i18n, history.reasons.password_change),
-        "logout_everywhere" => t_string!(i18n, history.reasons.logout_everywhere),
-        "pruned" => t_string!(i18n, history.reasons.pruned),
-        "idle_timeout" => t_string!(i18n, history.reasons.idle_timeout),
-        "max_lifetime" => t_string!(i18n, history.reasons.max_lifetime),
-        _ => return None,
+    Some(match ReasonCode::from_db(reason)? {
+        ReasonCode::InvalidCredentials => t_string!(i18n, history.reasons.invalid_credentials),
+        ReasonCode::InvalidPassword => t_string!(i18n, history.reasons.invalid_password),
+        ReasonCode::UnknownUser => t_string!(i18n, history.reasons.unknown_user),
+        ReasonCode::Locked => t_string!(i18n, history.reasons.locked),
+        ReasonCode::OauthDenied => t_string!(i18n, history.reasons.oauth_denied),
+        ReasonCode::ExpiredLink => t_string!(i18n, history.reasons.expired_link),
+        ReasonCode::UserRevoked => t_string!(i18n, history.reasons.user_revoked),
+        ReasonCode::AdminRevoked => t_string!(i18n, history.reasons.admin_revoked),
+        ReasonCode::PasswordChange => t_string!(i18n, history.reasons.password_change),
+        ReasonCode::LogoutEverywhere => t_string!(i18n, history.reasons.logout_everywhere),
+        ReasonCode::Pruned => t_string!(i18n, history.reasons.pruned),
+        ReasonCode::IdleTimeout => t_string!(i18n, history.reasons.idle_timeout),
+        ReasonCode::MaxLifetime => t_string!(i18n, history.reasons.max_lifetime),
     })
 }
-
-/// Every reason code [`History`] translates (the i18n tests check each has a
-/// key in every locale).
-pub const KNOWN_REASONS: &[&str] = &[
-    "invalid_credentials",
-    "invalid_password",
-    "unknown_user",
-    "locked",
-    "oauth_denied",
-    "expired_link",
-    "user_revoked",
-    "admin_revoked",
-    "password_change",
-    "logout_everywhere",
-    "pruned",
-    "idle_timeout",
-    "max_lifetime",
-];

@@ -28,7 +28,7 @@ pub use composables::{
 };
 pub use devices::Devices;
 pub use format::{RelativeAge, country_flag, relative_age};
-pub use history::{History, KNOWN_REASONS};
+pub use history::History;
 pub use icons::{DeviceIcon, EventIcon};
 pub use last_used::LastUsedBadge;
 

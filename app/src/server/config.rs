@@ -3,11 +3,8 @@
 use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
 
 use super::{
-    device::DeviceParser,
-    geo::GeoLookup,
-    hooks::{Hooks, ReauthGate},
-    ids::CookieKey,
-    store::RegistryCache,
+    current::ReauthGate, device::DeviceParser, geo::GeoLookup, ids::CookieKey, registry::RegistryCache,
+    trail::Hooks,
 };
 
 /// Preset session timeouts from NIST SP 800-63B-4.
@@ -141,9 +138,9 @@ pub struct SessionsConfig {
     /// Android models). Default: `false`.
     pub request_client_hints: bool,
     /// Replaces the built-in device parser. Default: `None` (the built-in
-    /// [`super::device::DefaultDeviceParser`] with the options above).
+    /// [`DefaultDeviceParser`](super::DefaultDeviceParser) with the options above).
     pub device_parser: Option<Arc<dyn DeviceParser>>,
-    /// IP geolocation (e.g. [`super::geo::MaxMindGeo`]). Default: `None` (no
+    /// IP geolocation (e.g. [`MaxMindGeo`](super::MaxMindGeo)). Default: `None` (no
     /// locations; the UI omits them).
     pub geo: Option<Arc<dyn GeoLookup>>,
     /// Opt-in "repeated failed logins" detection: `(threshold, window)`. The

@@ -11,6 +11,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tower_sessions::session::Id;
 
+use crate::error::SessionsError;
+
 /// Lower-case hex SHA-256 of a session id: the registry's primary key.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct IdHash(String);
@@ -39,10 +41,10 @@ impl fmt::Debug for IdHash {
 }
 
 /// Length of a public session handle (hex characters).
-pub const HANDLE_LEN: usize = 32;
+const HANDLE_LEN: usize = 32;
 
 /// Creates a random public handle (128 bits, lower-case hex).
-pub fn new_handle() -> String {
+pub(crate) fn new_handle() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -51,6 +53,63 @@ pub fn new_handle() -> String {
 /// Validates the shape of a handle before it reaches any query.
 pub fn is_valid_handle(s: &str) -> bool {
     s.len() == HANDLE_LEN && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The public handle of a session (32 lower-case hex digits): what the
+/// device list shows and revoke calls take. Never a credential, so it may be
+/// shown and logged; a value of this type has been validated, so it can go
+/// straight into an owner-scoped query.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionHandle(String);
+
+impl SessionHandle {
+    /// Validates a handle as received (form field, URL segment, JSON).
+    ///
+    /// # Errors
+    /// [`SessionsError::InvalidHandle`] unless it is 32 lower-case hex digits.
+    pub fn parse(handle: &str) -> Result<Self, SessionsError> {
+        if is_valid_handle(handle) {
+            Ok(Self(handle.to_owned()))
+        } else {
+            Err(SessionsError::InvalidHandle)
+        }
+    }
+
+    /// A handle read back from the registry or the trail (written by us).
+    pub(crate) fn from_stored(handle: String) -> Self {
+        Self(handle)
+    }
+
+    /// The handle as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SessionHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for SessionHandle {
+    type Err = SessionsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl AsRef<str> for SessionHandle {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<SessionHandle> for String {
+    fn from(handle: SessionHandle) -> Self {
+        handle.0
+    }
 }
 
 /// The secret that signs the browser-continuity cookie.
@@ -145,6 +204,9 @@ mod tests {
         assert!(!is_valid_handle("ABCDEF0123456789ABCDEF0123456789"));
         assert!(!is_valid_handle("' OR 1=1 --'''''''''''''''''''''"));
         assert!(!is_valid_handle(&"a".repeat(33)));
+        assert_eq!(SessionHandle::parse("x"), Err(SessionsError::InvalidHandle));
+        let handle = new_handle();
+        assert_eq!(SessionHandle::parse(&handle).map(String::from), Ok(handle));
     }
 
     #[test]

@@ -165,7 +165,7 @@ impl TestApp {
                         )
                         .await
                     {
-                        Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
+                        Ok(outcome) => (StatusCode::OK, outcome.handle.to_string()).into_response(),
                         Err(e) => err(e),
                     }
                 }),
@@ -251,7 +251,7 @@ impl TestApp {
                 "/login-oauth/{user}",
                 post(|current: CurrentSession, Path(user): Path<String>| async move {
                     match current.login(&user, Login::oauth("google")).await {
-                        Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
+                        Ok(outcome) => (StatusCode::OK, outcome.handle.to_string()).into_response(),
                         Err(e) => err(e),
                     }
                 }),

@@ -71,7 +71,7 @@ fn seed_router(sessions: &Sessions) -> Router {
                     current
                         .login(&f.user, login.identity(f.identity))
                         .await
-                        .map(|o| o.handle),
+                        .map(|o| o.handle.to_string()),
                 )
             }),
         )

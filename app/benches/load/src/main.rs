@@ -33,9 +33,7 @@ use axum::{
     routing::{get, post},
 };
 use http_body_util::BodyExt as _;
-use leptos_sessions::server::{
-    CookieKey, CurrentSession, Login, Sessions, SessionsConfig, store::RegistryCache,
-};
+use leptos_sessions::server::{CookieKey, CurrentSession, Login, RegistryCache, Sessions, SessionsConfig};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
 use tower::ServiceExt as _;
@@ -84,7 +82,7 @@ pub(crate) fn ours(sessions: &Sessions) -> Router {
                         .login(&user, Login::password().identity(format!("{user}@example.com")))
                         .await
                     {
-                        Ok(outcome) => (StatusCode::OK, outcome.handle).into_response(),
+                        Ok(outcome) => (StatusCode::OK, outcome.handle.to_string()).into_response(),
                         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
                     }
                 },

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use http::{HeaderMap, header};
 
-use super::config::{IpMode, IpNet, SessionsConfig};
+use crate::server::config::{IpMode, IpNet, SessionsConfig};
 
 /// The request facts the tracker records. No secrets in here.
 #[derive(Debug, Clone, Default)]

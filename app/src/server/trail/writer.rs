@@ -1,61 +1,19 @@
-//! The trail's vocabulary and the append-only writer.
+//! The trail's append-only writer: events built from registry rows and
+//! requests, written in one place that also hands them to the hooks.
 
 use leptos_sessions_entity::{event, session};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
-/// What happened: the trail's event kinds. The same enum as the wire type
-/// [`HistoryKind`](crate::types::HistoryKind) (`as_str` is the stored name).
-pub use crate::types::HistoryKind as EventKind;
-
-/// Why a session was revoked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RevokeReason {
-    /// The user logged out one device from their list.
-    UserRevoked,
-    /// An administrator ended it.
-    AdminRevoked,
-    /// The user's password changed.
-    PasswordChange,
-    /// "Sign out everywhere else".
-    LogoutEverywhere,
-    /// Evicted beyond the per-user cap, or replaced by a newer login of the same browser.
-    Pruned,
-}
-
-impl RevokeReason {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UserRevoked => "user_revoked",
-            Self::AdminRevoked => "admin_revoked",
-            Self::PasswordChange => "password_change",
-            Self::LogoutEverywhere => "logout_everywhere",
-            Self::Pruned => "pruned",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn from_db(s: &str) -> Option<Self> {
-        Some(match s {
-            "user_revoked" => Self::UserRevoked,
-            "admin_revoked" => Self::AdminRevoked,
-            "password_change" => Self::PasswordChange,
-            "logout_everywhere" => Self::LogoutEverywhere,
-            "pruned" => Self::Pruned,
-            _ => return None,
-        })
-    }
-}
-
-/// Normalizes an identity as typed: trimmed and lower-cased, capped at 255 characters.
-pub fn normalize_identity(identity: &str) -> String {
-    super::request::cap_chars(&identity.trim().to_lowercase(), 255)
-}
+use super::{RevokeReason, SessionRevoked};
+use crate::{
+    server::{Sessions, http::cap_chars, registry::blank_row},
+    types::{HistoryKind, ReasonCode},
+};
 
 /// An event about to be written.
 #[derive(Debug, Clone)]
 pub(crate) struct NewEvent {
-    pub kind: EventKind,
+    pub kind: HistoryKind,
     pub reason: Option<String>,
     pub user_id: Option<String>,
     pub identity: Option<String>,
@@ -71,7 +29,7 @@ pub(crate) struct NewEvent {
 }
 
 impl NewEvent {
-    pub(crate) fn new(kind: EventKind, occurred_at: i64) -> Self {
+    pub(crate) fn new(kind: HistoryKind, occurred_at: i64) -> Self {
         Self {
             kind,
             reason: None,
@@ -87,13 +45,28 @@ impl NewEvent {
         }
     }
 
+    /// The end of the session `row`, by `kind` (revoked, expired) for `reason`.
+    pub(crate) fn ended(kind: HistoryKind, row: session::Model, reason: ReasonCode, occurred_at: i64) -> Self {
+        let mut event = Self::new(kind, occurred_at);
+        event.reason = Some(reason.as_str().to_owned());
+        event.user_id = row.user_id.clone();
+        event.session_handle = Some(row.handle.clone());
+        event.source = Some(row);
+        event
+    }
+
+    /// A `revoked` event for the session `row`.
+    pub(crate) fn revoked(row: session::Model, reason: RevokeReason, occurred_at: i64) -> Self {
+        Self::ended(HistoryKind::Revoked, row, reason.code(), occurred_at)
+    }
+
     /// The event as it will be stored (`id` 0 until inserted).
     pub(crate) fn into_model(self) -> event::Model {
-        let s = self.source.unwrap_or_else(empty_row);
+        let s = self.source.unwrap_or_else(blank_row);
         event::Model {
             id: 0,
             kind: self.kind.as_str().to_owned(),
-            reason: self.reason.map(|r| super::request::cap_chars(&r, 255)),
+            reason: self.reason.map(|r| cap_chars(&r, 255)),
             user_id: self.user_id,
             identity: self.identity,
             session_handle: self.session_handle,
@@ -164,43 +137,6 @@ fn active(m: event::Model) -> event::ActiveModel {
     }
 }
 
-/// A blank registry row, used as the "source" of events that have none.
-pub(crate) fn empty_row() -> session::Model {
-    session::Model {
-        id_hash: String::new(),
-        handle: String::new(),
-        user_id: None,
-        data: String::new(),
-        expires_at: 0,
-        ip: None,
-        last_seen_ip: None,
-        user_agent: None,
-        device_name: None,
-        browser_name: None,
-        browser_version: None,
-        os_name: None,
-        os_version: None,
-        device_type: None,
-        device_model: None,
-        app_name: None,
-        app_version: None,
-        app_build: None,
-        client_hints: None,
-        country_code: None,
-        country_name: None,
-        region: None,
-        city: None,
-        device_id: None,
-        auth_method: None,
-        auth_provider: None,
-        auth_detail: None,
-        second_factor: None,
-        created_at: 0,
-        last_seen_at: 0,
-        authenticated_at: None,
-    }
-}
-
 /// Appends events to the trail. With `with_ids`, inserts one by one so the
 /// returned models carry their ids (hooks get persisted records); otherwise
 /// one batch insert and ids stay 0.
@@ -208,7 +144,7 @@ pub(crate) fn empty_row() -> session::Model {
 /// # Errors
 /// The database error, if an insert fails (the models are returned with the
 /// error so hooks still see what happened).
-pub(crate) async fn insert_events<C: ConnectionTrait>(
+async fn insert_events<C: ConnectionTrait>(
     db: &C,
     mut models: Vec<event::Model>,
     with_ids: bool,
@@ -231,5 +167,43 @@ pub(crate) async fn insert_events<C: ConnectionTrait>(
     match result {
         Ok(_) => Ok(models),
         Err(err) => Err((err, models)),
+    }
+}
+
+impl Sessions {
+    /// Appends events to the trail and hands them to the hooks (the events
+    /// tee, `on_session_revoked`). Fails open: a failed write is logged, never
+    /// propagated (it must not break a login or a logout); hooks still run,
+    /// with `id` 0 for rows that were not stored.
+    pub(crate) async fn write_events(&self, events: Vec<NewEvent>) -> Vec<event::Model> {
+        let hooks = &self.config().hooks;
+        let revoke_reasons: Vec<Option<RevokeReason>> = events
+            .iter()
+            .map(|e| {
+                (e.kind == HistoryKind::Revoked)
+                    .then(|| e.reason.as_deref().and_then(RevokeReason::from_db))
+                    .flatten()
+            })
+            .collect();
+        let models = events.into_iter().map(NewEvent::into_model).collect::<Vec<_>>();
+        let models = match insert_events(self.db(), models, hooks.has_any()).await {
+            Ok(models) => models,
+            Err((err, models)) => {
+                tracing::error!(error = %err, "leptos-sessions: could not write to the trail");
+                models
+            }
+        };
+        for (model, reason) in models.iter().zip(revoke_reasons) {
+            if let Some(reason) = reason {
+                hooks.session_revoked(SessionRevoked {
+                    user_id: model.user_id.clone(),
+                    session_handle: model.session_handle.clone().unwrap_or_default(),
+                    reason,
+                    event: model.clone(),
+                });
+            }
+            hooks.event(model.clone());
+        }
+        models
     }
 }

@@ -22,7 +22,7 @@ use std::{
 
 pub use leptos_sessions_entity::event::Model as Event;
 
-use super::events::RevokeReason;
+use super::reason::RevokeReason;
 
 type HookFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 type HookFn<T> = Arc<dyn Fn(T) -> HookFuture + Send + Sync>;
@@ -66,7 +66,7 @@ pub struct RepeatedFailedLogins {
 }
 
 /// The host's hooks; all optional, all no-ops by default. Build with the
-/// chained setters and put the result in [`super::SessionsConfig::hooks`].
+/// chained setters and put the result in [`SessionsConfig::hooks`](crate::server::SessionsConfig::hooks).
 #[derive(Clone, Default)]
 pub struct Hooks {
     on_new_device: Option<HookFn<NewDevice>>,
@@ -122,7 +122,7 @@ impl Hooks {
     }
 
     /// Called once when an identity crosses the configured
-    /// [`super::SessionsConfig::repeated_failed_logins`] threshold.
+    /// [`SessionsConfig::repeated_failed_logins`](crate::server::SessionsConfig::repeated_failed_logins) threshold.
     #[must_use]
     pub fn on_repeated_failed_logins<F, Fut>(mut self, f: F) -> Self
     where
@@ -199,51 +199,4 @@ fn fire<T>(name: &'static str, hook: Option<&HookFn<T>>, payload: T) {
             tracing::error!(hook = name, "leptos-sessions: hook panicked");
         }
     });
-}
-
-type GateFn = Arc<dyn Fn(super::CurrentSession) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
-
-/// The host's re-authentication ("sudo") gate for destructive actions (log
-/// out a device, sign out everywhere else). Return `true` when the user
-/// recently confirmed their identity. A gate that panics refuses (fails
-/// closed). Set it in [`super::SessionsConfig::require_reauthentication`].
-///
-/// ```ignore
-/// config.require_reauthentication = Some(ReauthGate::new(|current: CurrentSession| async move {
-///     let confirmed: Option<i64> = current.session().get("sudo_until").await.ok().flatten();
-///     confirmed.is_some_and(|until| until > now_ms())
-/// }));
-/// ```
-#[derive(Clone)]
-pub struct ReauthGate(GateFn);
-
-impl fmt::Debug for ReauthGate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ReauthGate")
-    }
-}
-
-impl ReauthGate {
-    /// A gate from an async predicate on the current session.
-    pub fn new<F, Fut>(f: F) -> Self
-    where
-        F: Fn(super::CurrentSession) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = bool> + Send + 'static,
-    {
-        Self(Arc::new(move |current| Box::pin(f(current))))
-    }
-
-    pub(crate) async fn allows(&self, current: super::CurrentSession) -> bool {
-        let Ok(future) = catch_unwind(AssertUnwindSafe(|| (self.0)(current))) else {
-            tracing::error!("leptos-sessions: re-authentication gate panicked; refusing");
-            return false;
-        };
-        match tokio::spawn(future).await {
-            Ok(allowed) => allowed,
-            Err(_) => {
-                tracing::error!("leptos-sessions: re-authentication gate panicked; refusing");
-                false
-            }
-        }
-    }
 }

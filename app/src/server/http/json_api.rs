@@ -4,7 +4,7 @@
 //!
 //! Mount it under a prefix of its own (not the bare `/api` that Leptos server
 //! functions use by default: a `/api/sessions/{handle}` route would shadow
-//! them), inside [`super::Sessions::layer`]:
+//! them), inside [`Sessions::layer`](crate::server::Sessions::layer):
 //!
 //! ```ignore
 //! let app = Router::new()
@@ -18,7 +18,7 @@
 //! | `GET` | `/sessions` | `200` [`DeviceList`](crate::types::DeviceList) — yours, this one first |
 //! | `DELETE` | `/sessions/{handle}` | `204`; `404 not_found` for unknown and foreign handles alike, `400 invalid_handle`, `409 current_session` |
 //! | `POST` | `/sessions/revoke-others` | `200 {"revoked": n}` |
-//! | `GET` | `/history?limit=n` | `200` [`HistoryList`](crate::types::HistoryList), newest first (limit 1–100, default 20) |
+//! | `GET` | `/history?limit=n` | `200` [`HistoryList`](crate::types::HistoryList), newest first (limit 1–[`MAX_HISTORY`], default [`DEFAULT_HISTORY_LIMIT`]) |
 //!
 //! Errors are `{"error": "<code>", "message": "<text>"}` with the status of
 //! [`SessionsError::status`]; `401 not_signed_in` without a session, `403
@@ -36,8 +36,11 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::CurrentSession;
-use crate::error::SessionsError;
+use crate::{error::SessionsError, server::CurrentSession, types::MAX_HISTORY};
+
+/// How many history entries `GET /history` returns without a `limit` (a page
+/// for a native app's list; the cap is [`MAX_HISTORY`]).
+pub const DEFAULT_HISTORY_LIMIT: u64 = 20;
 
 /// The API's routes, to `nest` under a prefix of the host's choice.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -113,11 +116,11 @@ async fn history(current: CurrentSession, params: Result<Query<HistoryParams>, Q
     let Ok(Query(params)) = params else {
         return no_store(error(&SessionsError::Request("limit must be a number".into())));
     };
-    let limit = params.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return no_store(error(&SessionsError::Request(
-            "limit must be between 1 and 100".into(),
-        )));
+    let limit = params.limit.unwrap_or(DEFAULT_HISTORY_LIMIT);
+    if !(1..=MAX_HISTORY).contains(&limit) {
+        return no_store(error(&SessionsError::Request(format!(
+            "limit must be between 1 and {MAX_HISTORY}"
+        ))));
     }
     answer(current.history(limit).await)
 }

@@ -20,8 +20,8 @@ use sea_orm::{
     QuerySelect, Select,
 };
 
-use super::{EventKind, RevokeReason, events::normalize_identity};
-use crate::types::AuthMethod;
+use super::{RevokeReason, normalize_identity};
+use crate::types::{AuthMethod, HistoryKind};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
@@ -55,7 +55,7 @@ impl TrailGroup {
     }
 }
 
-/// A composable query over the trail. Start with [`super::Sessions::trail`].
+/// A composable query over the trail. Start with [`Sessions::trail`](crate::server::Sessions::trail).
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct TrailQuery {
@@ -81,39 +81,39 @@ impl TrailQuery {
     }
 
     /// Events of one kind.
-    pub fn kind(self, kind: EventKind) -> Self {
+    pub fn kind(self, kind: HistoryKind) -> Self {
         self.and(event::Column::Kind.eq(kind.as_str()))
     }
 
     /// Successful sign-ins.
     pub fn logins(self) -> Self {
-        self.kind(EventKind::Login)
+        self.kind(HistoryKind::Login)
     }
 
     /// Failed sign-in attempts.
     pub fn failed_logins(self) -> Self {
-        self.kind(EventKind::FailedLogin)
+        self.kind(HistoryKind::FailedLogin)
     }
 
     /// Sign-outs.
     pub fn logouts(self) -> Self {
-        self.kind(EventKind::Logout)
+        self.kind(HistoryKind::Logout)
     }
 
     /// Revocations (any reason).
     pub fn revocations(self) -> Self {
-        self.kind(EventKind::Revoked)
+        self.kind(HistoryKind::Revoked)
     }
 
     /// Revocations for one reason.
     pub fn revoked_for(self, reason: RevokeReason) -> Self {
-        self.kind(EventKind::Revoked)
+        self.kind(HistoryKind::Revoked)
             .and(event::Column::Reason.eq(reason.as_str()))
     }
 
     /// Expirations (idle or absolute timeouts).
     pub fn expirations(self) -> Self {
-        self.kind(EventKind::Expired)
+        self.kind(HistoryKind::Expired)
     }
 
     /// Events at or after `from_ms` (UTC ms since the epoch).
@@ -192,7 +192,7 @@ impl TrailQuery {
         if !identities.is_empty() {
             any = any.add(
                 Condition::all()
-                    .add(event::Column::Kind.eq(EventKind::FailedLogin.as_str()))
+                    .add(event::Column::Kind.eq(HistoryKind::FailedLogin.as_str()))
                     .add(event::Column::UserId.is_null())
                     .add(event::Column::Identity.is_in(identities)),
             );

@@ -8,12 +8,7 @@
 //!   re-create a session that was revoked or expired meanwhile.
 //! * `load` filters out expired rows, so an expired session is never adopted.
 //! * With a [`RegistryCache`], `load` is served from memory when it can be —
-//!   and every path that ends a session evicts it first (see [`cache`]).
-
-// Declared here rather than in `server/mod.rs` so the cache stays private to
-// the store; the file is `server/cache.rs`.
-#[path = "cache.rs"]
-pub(crate) mod cache;
+//!   and every path that ends a session evicts it first (see `registry/cache.rs`).
 
 use std::{
     collections::HashMap,
@@ -24,10 +19,9 @@ use std::{
 use async_trait::async_trait;
 use leptos_sessions_entity::session;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     QuerySelect, SqlErr, sea_query::Expr,
 };
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::{
     ExpiredDeletion, SessionStore,
@@ -35,11 +29,18 @@ use tower_sessions::{
     session_store,
 };
 
-use self::cache::{Cache, Entry};
-use super::{clock::Clock, db, ids::IdHash, ids::new_handle};
+use super::{
+    INIT_KEY, ROW_KEY, RowInit, RowMeta,
+    cache::{Cache, Entry},
+    queries,
+};
+use crate::server::{
+    clock::Clock,
+    ids::{IdHash, new_handle},
+};
 
 /// The registry cache in front of the store (see
-/// [`SessionsConfig::registry_cache`](super::SessionsConfig::registry_cache)).
+/// [`SessionsConfig::registry_cache`](crate::server::SessionsConfig::registry_cache)).
 /// Whatever the mode, a revocation is never delayed: on PostgreSQL every
 /// instance is told through `LISTEN`/`NOTIFY` and the revoking call returns
 /// once they all acknowledged; elsewhere the cache is only used when this
@@ -59,80 +60,6 @@ pub enum RegistryCache {
     /// instance; no admin CLI revoking sessions in another process while it
     /// runs). Expired sessions are refused from the cache anyway.
     SingleInstance,
-}
-
-/// Session-data key under which `load` exposes the row's tracking columns to
-/// the layer. Never persisted.
-pub(crate) const ROW_KEY: &str = "__leptos_sessions.row";
-/// Session-data key under which a login hands the new row's columns to
-/// `create`. Consumed by `create`, never persisted.
-pub(crate) const INIT_KEY: &str = "__leptos_sessions.init";
-
-/// The tracking columns of a loaded row. Travels through the session data
-/// as a JSON array (a handful of allocations less per request than an object).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(from = "RowMetaTuple", into = "RowMetaTuple")]
-pub(crate) struct RowMeta {
-    pub user_id: Option<String>,
-    pub handle: String,
-    pub created_at: i64,
-    pub last_seen_at: i64,
-    pub authenticated_at: Option<i64>,
-}
-
-type RowMetaTuple = (Option<String>, String, i64, i64, Option<i64>);
-
-impl From<RowMetaTuple> for RowMeta {
-    fn from((user_id, handle, created_at, last_seen_at, authenticated_at): RowMetaTuple) -> Self {
-        Self {
-            user_id,
-            handle,
-            created_at,
-            last_seen_at,
-            authenticated_at,
-        }
-    }
-}
-
-impl From<RowMeta> for RowMetaTuple {
-    fn from(m: RowMeta) -> Self {
-        (
-            m.user_id,
-            m.handle,
-            m.created_at,
-            m.last_seen_at,
-            m.authenticated_at,
-        )
-    }
-}
-
-/// Columns a login writes into the new row, atomically with its insertion.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct RowInit {
-    pub user_id: Option<String>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub device_name: Option<String>,
-    pub browser_name: Option<String>,
-    pub browser_version: Option<String>,
-    pub os_name: Option<String>,
-    pub os_version: Option<String>,
-    pub device_type: Option<String>,
-    pub device_model: Option<String>,
-    pub app_name: Option<String>,
-    pub app_version: Option<String>,
-    pub app_build: Option<String>,
-    pub client_hints: Option<String>,
-    pub country_code: Option<String>,
-    pub country_name: Option<String>,
-    pub region: Option<String>,
-    pub city: Option<String>,
-    pub device_id: Option<String>,
-    pub auth_method: Option<String>,
-    pub auth_provider: Option<String>,
-    pub auth_detail: Option<String>,
-    pub second_factor: Option<String>,
-    pub authenticated_at: Option<i64>,
 }
 
 /// A `SessionStore` over the `leptos_sessions` table.
@@ -163,7 +90,7 @@ impl RegistryStore {
     /// Turns the registry cache on (once; later calls are no-ops). The layer
     /// calls it with the configured mode on its first request; on PostgreSQL
     /// it starts the listener and heartbeat tasks (inside a tokio runtime).
-    pub fn enable_cache(&self, mode: RegistryCache, capacity: usize) {
+    pub(crate) fn enable_cache(&self, mode: RegistryCache, capacity: usize) {
         if self.cache.get().is_some() {
             return;
         }
@@ -210,12 +137,12 @@ impl RegistryStore {
     ///
     /// # Errors
     /// The database error; nothing is evicted then (nothing was deleted).
-    pub async fn delete_by_hashes(&self, hashes: Vec<String>) -> Result<u64, DbErr> {
+    pub(crate) async fn delete_by_hashes(&self, hashes: Vec<String>) -> Result<u64, DbErr> {
         if hashes.is_empty() {
             return Ok(0);
         }
         let evict: Vec<String> = hashes.clone();
-        let deleted = db::delete_by_hashes(&self.db, hashes).await?;
+        let deleted = queries::delete_by_hashes(&self.db, hashes).await?;
         if let Some(cache) = self.cache() {
             cache.evict(evict.iter().map(String::as_str));
             cache.fence(&self.db).await;
@@ -228,8 +155,8 @@ impl RegistryStore {
     ///
     /// # Errors
     /// The database error.
-    pub async fn delete_expired_before(&self, now: i64) -> Result<u64, DbErr> {
-        let deleted = db::delete_expired(&self.db, now).await?;
+    pub(crate) async fn delete_expired_before(&self, now: i64) -> Result<u64, DbErr> {
+        let deleted = queries::delete_expired(&self.db, now).await?;
         if deleted > 0
             && let Some(cache) = self.cache()
         {
@@ -238,12 +165,13 @@ impl RegistryStore {
         Ok(deleted)
     }
 
-    /// GDPR erasure (see [`db::forget`]), evicting and fencing the user's rows.
+    /// GDPR erasure (the user's rows and trail; failed attempts with their
+    /// identities lose the identity), evicting and fencing the user's rows.
     ///
     /// # Errors
     /// The database error.
-    pub async fn forget(&self, user_id: &str, identities: Vec<String>) -> Result<(u64, u64), DbErr> {
-        let removed = db::forget(&self.db, user_id, identities).await?;
+    pub(crate) async fn forget(&self, user_id: &str, identities: Vec<String>) -> Result<(u64, u64), DbErr> {
+        let removed = queries::forget(&self.db, user_id, identities).await?;
         if let Some(cache) = self.cache() {
             cache.evict_user(user_id);
             cache.fence(&self.db).await;
@@ -251,12 +179,26 @@ impl RegistryStore {
         Ok(removed)
     }
 
-    /// This process touched the row (`last_seen_at`, expiry): keep the cached
-    /// copy in step so the touch throttle holds without re-reading.
-    pub(crate) fn touched(&self, id_hash: &IdHash, last_seen_at: i64, expires_at: i64) {
-        if let Some(cache) = self.cache() {
-            cache.touched(id_hash.as_str(), last_seen_at, expires_at);
+    /// Moves a row's `last_seen_at`/`last_seen_ip` and expiry forward unless
+    /// it was touched since `stale_before` (one conditional UPDATE), keeping
+    /// the cached copy in step so the touch throttle holds without
+    /// re-reading. Returns whether this call wrote.
+    ///
+    /// # Errors
+    /// The database error.
+    pub(crate) async fn touch(
+        &self,
+        id_hash: &IdHash,
+        now: i64,
+        stale_before: i64,
+        ip: Option<String>,
+        expires_at: i64,
+    ) -> Result<bool, DbErr> {
+        let touched = queries::touch(&self.db, id_hash.as_str(), now, stale_before, ip, expires_at).await?;
+        if touched && let Some(cache) = self.cache() {
+            cache.touched(id_hash.as_str(), now, expires_at);
         }
+        Ok(touched)
     }
 
     /// Rows in this instance's cache (tests and metrics).
@@ -309,39 +251,13 @@ impl SessionStore for RegistryStore {
         let mut last_err = None;
         for _ in 0..8 {
             let handle = new_handle();
-            let row = session::ActiveModel {
-                id_hash: Set(IdHash::of(&record.id).as_str().to_owned()),
-                handle: Set(handle.clone()),
-                user_id: Set(init.user_id.clone()),
-                data: Set(data.clone()),
-                expires_at: Set(expiry_ms(record)),
-                ip: Set(init.ip.clone()),
-                last_seen_ip: Set(init.ip.clone()),
-                user_agent: Set(init.user_agent.clone()),
-                device_name: Set(init.device_name.clone()),
-                browser_name: Set(init.browser_name.clone()),
-                browser_version: Set(init.browser_version.clone()),
-                os_name: Set(init.os_name.clone()),
-                os_version: Set(init.os_version.clone()),
-                device_type: Set(init.device_type.clone()),
-                device_model: Set(init.device_model.clone()),
-                app_name: Set(init.app_name.clone()),
-                app_version: Set(init.app_version.clone()),
-                app_build: Set(init.app_build.clone()),
-                client_hints: Set(init.client_hints.clone()),
-                country_code: Set(init.country_code.clone()),
-                country_name: Set(init.country_name.clone()),
-                region: Set(init.region.clone()),
-                city: Set(init.city.clone()),
-                device_id: Set(init.device_id.clone()),
-                auth_method: Set(init.auth_method.clone()),
-                auth_provider: Set(init.auth_provider.clone()),
-                auth_detail: Set(init.auth_detail.clone()),
-                second_factor: Set(init.second_factor.clone()),
-                created_at: Set(now),
-                last_seen_at: Set(now),
-                authenticated_at: Set(init.authenticated_at),
-            };
+            let row = init.to_active(
+                IdHash::of(&record.id).as_str().to_owned(),
+                handle.clone(),
+                data.clone(),
+                expiry_ms(record),
+                now,
+            );
             match session::Entity::insert(row)
                 .exec_without_returning(&self.db)
                 .await

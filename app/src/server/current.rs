@@ -1,0 +1,311 @@
+//! [`CurrentSession`]: the per-request view of the session (inserted by the
+//! layer, taken as an axum extractor or with `leptos_axum::extract`), its
+//! reads, and the re-authentication gate. The verbs live in their rooms:
+//! `login.rs` (sign-in, sign-out, failed attempts) and `revoke.rs`.
+
+use std::{
+    fmt,
+    future::Future,
+    net::SocketAddr,
+    panic::{AssertUnwindSafe, catch_unwind},
+    pin::Pin,
+    sync::{Arc, Mutex, MutexGuard, OnceLock},
+};
+
+use axum::{extract::FromRequestParts, http::request::Parts, response::IntoResponse};
+use http::{HeaderValue, StatusCode, header};
+use tower_sessions::Session;
+
+use super::{
+    RequestInfo, SessionHandle, Sessions,
+    ids::IdHash,
+    registry::RowMeta,
+};
+use crate::{
+    error::SessionsError,
+    types::{DeviceList, HistoryList, LastLogin},
+};
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct State {
+    pub(crate) user_id: Option<String>,
+    pub(crate) handle: Option<String>,
+    pub(crate) id_hash: Option<IdHash>,
+}
+
+#[derive(Debug, Default)]
+struct Effects {
+    set_cookies: Vec<String>,
+    no_store: bool,
+}
+
+/// The session of the current request, inserted by [`SessionsLayer`](super::SessionsLayer).
+/// Use it as an axum extractor, or in a server function through
+/// `leptos_axum::extract::<CurrentSession>()`.
+#[derive(Clone)]
+pub struct CurrentSession {
+    inner: Arc<CurrentInner>,
+}
+
+struct CurrentInner {
+    sessions: Sessions,
+    session: Session,
+    /// Parsed on first use: most requests (a signed-in page view) never
+    /// need the user agent, the device cookie or the client headers.
+    request: OnceLock<RequestInfo>,
+    headers: http::HeaderMap,
+    peer: Option<SocketAddr>,
+    state: Mutex<State>,
+    effects: Mutex<Effects>,
+}
+
+impl fmt::Debug for CurrentSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        f.debug_struct("CurrentSession")
+            .field("user_id", &state.user_id)
+            .field("id_hash", &state.id_hash)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl CurrentSession {
+    pub(crate) fn new(
+        sessions: Sessions,
+        session: Session,
+        headers: http::HeaderMap,
+        peer: Option<SocketAddr>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(CurrentInner {
+                sessions,
+                session,
+                request: OnceLock::new(),
+                headers,
+                peer,
+                state: Mutex::new(State::default()),
+                effects: Mutex::new(Effects::default()),
+            }),
+        }
+    }
+
+    pub(crate) fn state(&self) -> State {
+        lock(&self.inner.state).clone()
+    }
+
+    pub(crate) fn set_signed_in(&self, meta: &RowMeta, id_hash: IdHash) {
+        let mut state = lock(&self.inner.state);
+        state.user_id = meta.user_id.clone();
+        state.handle = Some(meta.handle.clone());
+        state.id_hash = Some(id_hash);
+    }
+
+    pub(crate) fn clear_state(&self) {
+        *lock(&self.inner.state) = State::default();
+    }
+
+    /// The signed-in user's id, if any.
+    pub fn user_id(&self) -> Option<String> {
+        lock(&self.inner.state).user_id.clone()
+    }
+
+    /// The signed-in user's id.
+    ///
+    /// # Errors
+    /// [`SessionsError::NotSignedIn`] for anonymous requests.
+    pub fn require_user(&self) -> Result<String, SessionsError> {
+        self.user_id().ok_or(SessionsError::NotSignedIn)
+    }
+
+    /// Public handle of this session, if signed in.
+    pub fn handle(&self) -> Option<SessionHandle> {
+        lock(&self.inner.state)
+            .handle
+            .clone()
+            .map(SessionHandle::from_stored)
+    }
+
+    /// The hashed id of this session, if it has a row.
+    pub fn id_hash(&self) -> Option<IdHash> {
+        lock(&self.inner.state).id_hash.clone()
+    }
+
+    /// The request facts (IP, user agent, device cookie).
+    pub fn request(&self) -> &RequestInfo {
+        self.inner.request.get_or_init(|| {
+            RequestInfo::from_parts(&self.inner.headers, self.inner.peer, self.inner.sessions.config())
+        })
+    }
+
+    /// The underlying tower-sessions session (for the host's own data).
+    pub fn session(&self) -> &Session {
+        &self.inner.session
+    }
+
+    /// The library handle.
+    pub fn sessions(&self) -> &Sessions {
+        &self.inner.sessions
+    }
+
+    pub(crate) fn push_cookie(&self, cookie: String) {
+        lock(&self.inner.effects).set_cookies.push(cookie);
+    }
+
+    /// Marks the response `Cache-Control: no-store` (sign-out).
+    pub(crate) fn set_no_store(&self) {
+        lock(&self.inner.effects).no_store = true;
+    }
+
+    pub(crate) fn take_effects(&self) -> (Vec<String>, bool) {
+        let mut effects = lock(&self.inner.effects);
+        (std::mem::take(&mut effects.set_cookies), effects.no_store)
+    }
+
+    /// The signed-in user's login history, newest first, at most `limit`
+    /// entries: their own events plus failed attempts made with an identity
+    /// they signed in with.
+    ///
+    /// # Errors
+    /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
+    pub async fn history(&self, limit: u64) -> Result<HistoryList, SessionsError> {
+        let user = self.require_user()?;
+        let sessions = self.sessions();
+        let identities = sessions.identities_of(&user).await?;
+        sessions.history(&user, &identities, limit).await
+    }
+
+    /// How this browser last signed in, from the signed browser-continuity
+    /// cookie (for the "Last used" badge on the signed-out sign-in page).
+    /// Never mints the cookie; `None` without one, with a tampered one, or
+    /// when the database cannot be read.
+    pub async fn last_login(&self) -> Option<LastLogin> {
+        let device_id = self.request().device_id.as_deref()?;
+        self.sessions()
+            .last_login_of_device(device_id)
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Runs the configured re-authentication gate (if any) for a destructive
+    /// action.
+    ///
+    /// # Errors
+    /// [`SessionsError::ReauthRequired`] when the gate refuses.
+    pub async fn check_reauthentication(&self) -> Result<(), SessionsError> {
+        match &self.sessions().config().require_reauthentication {
+            Some(gate) if !gate.allows(self.clone()).await => Err(SessionsError::ReauthRequired),
+            _ => Ok(()),
+        }
+    }
+
+    /// The signed-in user's devices, this one first.
+    ///
+    /// # Errors
+    /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
+    pub async fn list_devices(&self) -> Result<DeviceList, SessionsError> {
+        let user = self.require_user()?;
+        self.sessions().list_devices(&user, self.id_hash().as_ref()).await
+    }
+
+    /// This session's full registry row (device, IP, geo), to copy onto the
+    /// event that ends it; `None` when it is gone or unreadable (the event is
+    /// then written without those columns).
+    pub(crate) async fn row(&self, hash: &IdHash) -> Option<leptos_sessions_entity::session::Model> {
+        use sea_orm::EntityTrait as _;
+        leptos_sessions_entity::session::Entity::find_by_id(hash.as_str().to_owned())
+            .one(self.sessions().db())
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+pub(crate) fn store_error(err: tower_sessions::session::Error) -> SessionsError {
+    tracing::error!(error = %err, "leptos-sessions: session store error");
+    SessionsError::Unavailable
+}
+
+/// Rejection when [`SessionsLayer`](super::SessionsLayer) is not installed.
+#[derive(Debug)]
+pub struct MissingLayer;
+
+impl IntoResponse for MissingLayer {
+    fn into_response(self) -> axum::response::Response {
+        tracing::error!("leptos-sessions: CurrentSession used without SessionsLayer on the router");
+        (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentSession {
+    type Rejection = MissingLayer;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Self>().cloned().ok_or(MissingLayer)
+    }
+}
+
+/// Adds the pending cookies and cache headers to a response.
+pub(crate) fn apply_effects(current: &CurrentSession, res: &mut axum::response::Response) {
+    let (cookies, no_store) = current.take_effects();
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    if no_store {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+type GateFn = Arc<dyn Fn(CurrentSession) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// The host's re-authentication ("sudo") gate for destructive actions (log
+/// out a device, sign out everywhere else). Return `true` when the user
+/// recently confirmed their identity. A gate that panics refuses (fails
+/// closed). Set it in [`SessionsConfig::require_reauthentication`](super::SessionsConfig::require_reauthentication).
+///
+/// ```ignore
+/// config.require_reauthentication = Some(ReauthGate::new(|current: CurrentSession| async move {
+///     let confirmed: Option<i64> = current.session().get("sudo_until").await.ok().flatten();
+///     confirmed.is_some_and(|until| until > now_ms())
+/// }));
+/// ```
+#[derive(Clone)]
+pub struct ReauthGate(GateFn);
+
+impl fmt::Debug for ReauthGate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReauthGate")
+    }
+}
+
+impl ReauthGate {
+    /// A gate from an async predicate on the current session.
+    pub fn new<F, Fut>(f: F) -> Self
+    where
+        F: Fn(CurrentSession) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        Self(Arc::new(move |current| Box::pin(f(current))))
+    }
+
+    pub(crate) async fn allows(&self, current: CurrentSession) -> bool {
+        let Ok(future) = catch_unwind(AssertUnwindSafe(|| (self.0)(current))) else {
+            tracing::error!("leptos-sessions: re-authentication gate panicked; refusing");
+            return false;
+        };
+        match tokio::spawn(future).await {
+            Ok(allowed) => allowed,
+            Err(_) => {
+                tracing::error!("leptos-sessions: re-authentication gate panicked; refusing");
+                false
+            }
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Signing in and out, around the host's own authentication: [`Login`] (how
+//! the upcoming login authenticated), [`CurrentSession::login`],
+//! [`CurrentSession::logout`] and [`CurrentSession::record_failed_login`].
+
+use super::{
+    CurrentSession, NewDevice, RepeatedFailedLogins, RevokeReason, SessionHandle,
+    clock::duration_ms,
+    config::SessionsConfig,
+    current::store_error,
+    device::{DeviceInfo, DeviceOptions},
+    geo::{GeoInfo, round_coordinate},
+    http::RequestInfo,
+    ids::{IdHash, new_device_id},
+    registry::{self, INIT_KEY, ROW_KEY, RowInit, RowMeta},
+    trail::{self, NewEvent, normalize_identity},
+};
+use crate::{
+    error::SessionsError,
+    types::{AuthMethod, HistoryKind},
+};
+
+/// The browser-continuity cookie lives five years.
+const DEVICE_COOKIE_MAX_AGE_SECS: u64 = 5 * 365 * 24 * 3600;
+
+/// How the upcoming login authenticated. The host says it; the library never guesses.
+#[derive(Debug, Clone, Default)]
+pub struct Login {
+    /// The method.
+    pub method: AuthMethod,
+    /// OAuth/SSO provider (e.g. `"google"`).
+    pub provider: Option<String>,
+    /// Free-form details (e.g. `{"user_verified": true}`), stored as JSON.
+    pub detail: Option<serde_json::Value>,
+    /// Second factor used, e.g. `"totp"`, `"webauthn"`, `"backup_code"`.
+    pub second_factor: Option<String>,
+    /// The identity as typed (e.g. the email), recorded normalized on the event.
+    pub identity: Option<String>,
+}
+
+impl Login {
+    /// A login with `method`.
+    pub fn new(method: AuthMethod) -> Self {
+        Self {
+            method,
+            ..Self::default()
+        }
+    }
+
+    /// A password login.
+    pub fn password() -> Self {
+        Self::new(AuthMethod::Password)
+    }
+
+    /// An OAuth login through `provider`.
+    pub fn oauth(provider: impl Into<String>) -> Self {
+        Self {
+            provider: Some(provider.into()),
+            ..Self::new(AuthMethod::Oauth)
+        }
+    }
+
+    /// Records the identity as typed.
+    #[must_use]
+    pub fn identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = Some(identity.into());
+        self
+    }
+
+    /// Records a second factor.
+    #[must_use]
+    pub fn second_factor(mut self, factor: impl Into<String>) -> Self {
+        self.second_factor = Some(factor.into());
+        self
+    }
+
+    /// Attaches details.
+    #[must_use]
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+}
+
+/// What a login produced.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// Public handle of the new session.
+    pub handle: SessionHandle,
+    /// Whether the login matched no device the user signed in from before.
+    pub new_device: bool,
+    /// The parsed device.
+    pub device: DeviceInfo,
+}
+
+impl CurrentSession {
+    /// Signs `user_id` in on this request, after the host verified its
+    /// credentials: cycles the session id (no fixation), records the device,
+    /// the auth method and a `login` event, replaces this browser's older row
+    /// for the same user and evicts sessions beyond the per-user cap.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the session cannot be stored.
+    #[tracing::instrument(skip_all, fields(user.id = %user_id.as_ref(), method = login.method.as_str()))]
+    pub async fn login(&self, user_id: impl AsRef<str>, login: Login) -> Result<LoginOutcome, SessionsError> {
+        let user_id = user_id.as_ref();
+        self.start_fresh_session(user_id).await?;
+        let request = self.request();
+        let Observed { device, geo } = observe(self.sessions().config(), request);
+        let device_id = self.device_id_or_mint();
+        let now = self.sessions().now_ms();
+        let init = login_row(user_id, &login, RowInit::observed(request, &device, &geo), &device_id, now);
+        let (meta, id_hash) = self.insert_row(init.clone()).await?;
+        self.set_signed_in(&meta, id_hash.clone());
+        tracing::info!(user.id = %user_id, session = %id_hash.short(), method = login.method.as_str(), "signed in");
+
+        // Everything below is tracking: it fails open.
+        let new_device = self.is_new_device(user_id, &device_id, &device).await;
+        let superseded = self.end_superseded_rows(user_id, &device_id, &id_hash).await;
+        let mut event = NewEvent::new(HistoryKind::Login, now);
+        event.user_id = Some(user_id.to_owned());
+        event.identity = login.identity.as_deref().map(normalize_identity);
+        event.session_handle = Some(meta.handle.clone());
+        event.new_device = new_device;
+        event.request_id = request.request_id.clone();
+        event.coordinates = coordinates(&geo, self.sessions().config().geo_precision);
+        event.source = Some(init.to_source());
+        self.write_login_events(event, superseded, &meta.handle).await;
+
+        Ok(LoginOutcome {
+            handle: SessionHandle::from_stored(meta.handle),
+            new_device,
+            device,
+        })
+    }
+
+    /// A different user in the same browser gets a fresh, empty session; the
+    /// id is cycled either way (no fixation).
+    async fn start_fresh_session(&self, user_id: &str) -> Result<(), SessionsError> {
+        let previous_user = self.user_id();
+        if previous_user.is_some() && previous_user.as_deref() != Some(user_id) {
+            self.session().clear().await;
+        }
+        self.session().cycle_id().await.map_err(store_error)
+    }
+
+    /// This browser's continuity id; a first login mints one and sets its
+    /// signed cookie on the response.
+    fn device_id_or_mint(&self) -> String {
+        if let Some(id) = &self.request().device_id {
+            return id.clone();
+        }
+        let config = self.sessions().config();
+        let id = new_device_id();
+        self.push_cookie(format!(
+            "{}={}; Max-Age={}; {}",
+            config.device_cookie_full_name(),
+            config.secret.sign(&id),
+            DEVICE_COOKIE_MAX_AGE_SECS,
+            config.cookie_attributes(),
+        ));
+        id
+    }
+
+    /// Hands the new row's columns to the store, which inserts it atomically
+    /// with the session; returns its tracking columns and id hash.
+    async fn insert_row(&self, init: RowInit) -> Result<(RowMeta, IdHash), SessionsError> {
+        let session = self.session();
+        session
+            .insert(INIT_KEY, init)
+            .await
+            .map_err(|_| SessionsError::Internal)?;
+        session.save().await.map_err(store_error)?;
+        let id = session.id().ok_or(SessionsError::Internal)?;
+        let meta: RowMeta = session
+            .get(ROW_KEY)
+            .await
+            .map_err(store_error)?
+            .ok_or(SessionsError::Internal)?;
+        Ok((meta, IdHash::of(&id)))
+    }
+
+    /// Whether this login matches no device the user signed in from before
+    /// (a first-ever login is never "new"; a failed check is "not new").
+    async fn is_new_device(&self, user_id: &str, device_id: &str, device: &DeviceInfo) -> bool {
+        let db = self.sessions().db();
+        match trail::has_prior_login(db, user_id).await {
+            Ok(false) => false,
+            Ok(true) => !trail::has_matching_device(
+                db,
+                user_id,
+                Some(device_id),
+                Some(device.device_type.as_str()),
+                device.os_name.as_deref(),
+                device.browser_name.as_deref(),
+                device.app_name.as_deref(),
+            )
+            .await
+            .unwrap_or(true),
+            Err(err) => {
+                tracing::warn!(error = %err, "new-device check failed");
+                false
+            }
+        }
+    }
+
+    /// Ends this browser's older rows for the same user and the user's rows
+    /// beyond the cap (`pruned`); returns their events, to be written after
+    /// the login's own.
+    async fn end_superseded_rows(&self, user_id: &str, device_id: &str, id_hash: &IdHash) -> Vec<NewEvent> {
+        let sessions = self.sessions();
+        let db = sessions.db();
+        let mut replaced = registry::same_browser_rows(db, user_id, device_id, id_hash.as_str())
+            .await
+            .unwrap_or_default();
+        if let Some(cap) = sessions.config().max_sessions_per_user {
+            let over = registry::rows_over_cap(db, user_id, u64::from(cap))
+                .await
+                .unwrap_or_default();
+            for row in over {
+                if row.id_hash != id_hash.as_str() && !replaced.iter().any(|r| r.id_hash == row.id_hash) {
+                    replaced.push(row);
+                }
+            }
+        }
+        if replaced.is_empty() {
+            return Vec::new();
+        }
+        match sessions.end_rows(&replaced).await {
+            Ok(_) => sessions.revoked_events(replaced, RevokeReason::Pruned),
+            Err(err) => {
+                tracing::warn!(error = %err, "could not prune old sessions");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Writes the login event (first) and the superseded rows' events, then
+    /// fires `on_new_device` with the stored login event.
+    async fn write_login_events(&self, login: NewEvent, superseded: Vec<NewEvent>, handle: &str) {
+        let new_device = login.new_device;
+        let mut events = vec![login];
+        events.extend(superseded);
+        let written = self.sessions().write_events(events).await;
+        if new_device && let Some(login_event) = written.into_iter().next() {
+            self.sessions().config().hooks.new_device(NewDevice {
+                user_id: login_event.user_id.clone().unwrap_or_default(),
+                session_handle: handle.to_owned(),
+                event: login_event,
+            });
+        }
+    }
+
+    /// Signs out: deletes this session's row, clears the cookie and marks the
+    /// response `Cache-Control: no-store`. Anonymous requests are a no-op.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the row cannot be deleted.
+    #[tracing::instrument(skip_all)]
+    pub async fn logout(&self) -> Result<(), SessionsError> {
+        let state = self.state();
+        self.set_no_store();
+        let row = match &state.id_hash {
+            Some(hash) => self.row(hash).await,
+            None => None,
+        };
+        self.session().flush().await.map_err(store_error)?;
+        self.clear_state();
+        if let (Some(user_id), Some(hash)) = (state.user_id, state.id_hash) {
+            tracing::info!(user.id = %user_id, session = %hash.short(), "signed out");
+            let mut event = NewEvent::new(HistoryKind::Logout, self.sessions().now_ms());
+            event.user_id = Some(user_id);
+            event.session_handle = state.handle;
+            event.request_id = self.request().request_id.clone();
+            event.source = row;
+            self.sessions().write_events(vec![event]).await;
+        }
+        Ok(())
+    }
+
+    /// Records a failed sign-in: the identity as typed (normalized), the reason
+    /// verbatim, never a password and never a link to an account.
+    pub async fn record_failed_login(&self, identity: &str, reason: &str) {
+        let sessions = self.sessions();
+        if !sessions.config().track_failed_logins {
+            return;
+        }
+        let config = sessions.config();
+        let request = self.request();
+        let Observed { device, geo } = observe(config, request);
+        let now = sessions.now_ms();
+        let identity = Some(normalize_identity(identity)).filter(|i| !i.is_empty());
+        let mut source = RowInit::observed(request, &device, &geo);
+        source.device_id = request.device_id.clone();
+        let mut event = NewEvent::new(HistoryKind::FailedLogin, now);
+        event.identity = identity.clone();
+        event.reason = Some(reason.to_owned());
+        event.request_id = request.request_id.clone();
+        event.coordinates = coordinates(&geo, config.geo_precision);
+        event.source = Some(source.to_source());
+        tracing::info!(reason = %reason, "failed sign-in");
+        let written = sessions.write_events(vec![event]).await;
+
+        // Opt-in threshold crossing: fires for the attempt that makes the
+        // count within the window reach the threshold, exactly once per crossing.
+        if let (Some((threshold, window)), Some(identity), Some(failure)) = (
+            config.repeated_failed_logins,
+            identity,
+            written.into_iter().next(),
+        ) && config.hooks.wants_repeated_failures()
+            && failure.id != 0
+        {
+            let since = now - duration_ms(window);
+            match trail::failures_up_to(sessions.db(), &identity, since, failure.id).await {
+                Ok(count) if count == u64::from(threshold) => {
+                    config.hooks.repeated_failed_logins(RepeatedFailedLogins {
+                        identity,
+                        count,
+                        event: failure,
+                    });
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "repeated-failure check failed"),
+            }
+        }
+    }
+
+}
+
+/// What a login or attempt records about the device and its location.
+struct Observed {
+    device: DeviceInfo,
+    geo: GeoInfo,
+}
+
+/// Parses the device and locates the IP, each isolated: a panicking parser
+/// degrades to "Unknown device", a panicking geo lookup to no location.
+fn observe(config: &SessionsConfig, request: &RequestInfo) -> Observed {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let ua = request.user_agent.as_deref().unwrap_or_default();
+    let headers = request.device_headers.as_slice();
+    let device = catch_unwind(AssertUnwindSafe(|| match &config.device_parser {
+        Some(parser) => parser.parse(ua, headers),
+        None => DeviceInfo::parse_with(
+            ua,
+            headers,
+            &DeviceOptions {
+                native_app_names: config.native_app_names.clone(),
+                client_hints: config.request_client_hints,
+            },
+        ),
+    }))
+    .unwrap_or_else(|_| {
+        tracing::error!("leptos-sessions: device parser panicked; recording an unknown device");
+        DeviceInfo::default()
+    });
+    let geo = match (&config.geo, request.ip) {
+        (Some(geo), Some(ip)) => catch_unwind(AssertUnwindSafe(|| geo.lookup(ip)))
+            .unwrap_or_else(|_| {
+                tracing::error!("leptos-sessions: geo lookup panicked; recording no location");
+                None
+            })
+            .unwrap_or_default(),
+        _ => GeoInfo::default(),
+    };
+    Observed { device, geo }
+}
+
+fn coordinates(geo: &GeoInfo, precision: u8) -> Option<(f64, f64)> {
+    match (geo.latitude, geo.longitude) {
+        (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
+            Some((round_coordinate(lat, precision), round_coordinate(lon, precision)))
+        }
+        _ => None,
+    }
+}
+
+/// The columns of a login's new row: what was observed, plus who, how and
+/// which browser.
+fn login_row(user_id: &str, login: &Login, observed: RowInit, device_id: &str, now: i64) -> RowInit {
+    RowInit {
+        user_id: Some(user_id.to_owned()),
+        device_id: Some(device_id.to_owned()),
+        auth_method: Some(login.method.as_str().to_owned()),
+        auth_provider: login.provider.clone(),
+        auth_detail: login.detail.as_ref().map(ToString::to_string),
+        second_factor: login.second_factor.clone(),
+        authenticated_at: Some(now),
+        ..observed
+    }
+}

@@ -1,0 +1,19 @@
+//! The registry: one row per session, which *is* the tower-sessions store
+//! table. [`RegistryStore`] is the only way rows are written or deleted —
+//! creation, data saves, touches, revocations, expiry, erasure — so that
+//! every deletion evicts the row from this instance's cache and fences the
+//! other instances before the caller goes on. `queries` holds the reads
+//! (owner-scoped, user first) and the raw statements the store wraps;
+//! `row` the columns that travel between a request and its row; `cache` the
+//! in-memory copy and its cross-instance coherence (PostgreSQL).
+
+mod cache;
+mod queries;
+mod row;
+mod store;
+
+pub(crate) use self::{
+    queries::{rows_over_cap, same_browser_rows, timed_out, user_sessions, users_over_cap, find_by_user_and_handle},
+    row::{INIT_KEY, ROW_KEY, RowInit, RowMeta, blank_row},
+};
+pub use self::store::{RegistryCache, RegistryStore};

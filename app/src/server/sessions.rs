@@ -1,0 +1,276 @@
+//! [`Sessions`]: the library's handle (database, configuration, clock, store)
+//! and the reads a host or a page makes through it.
+
+use std::{fmt, sync::Arc};
+
+use leptos_sessions_entity::{display::location_label, session};
+use leptos_sessions_migration::{Migrator, MigratorTrait};
+use sea_orm::{DatabaseConnection, DbErr};
+
+use super::{
+    Clock, ConfigError, Event, IdHash, RegistryStore, SessionsConfig, SessionsLayer, SystemClock, TrailQuery,
+    registry, trail,
+};
+use crate::{
+    error::SessionsError,
+    types::{DeviceList, DeviceType, DeviceView, HistoryList, LastLogin},
+};
+
+/// The most entries [`Sessions::history`] returns to the host (its admin
+/// views and exports): a bound on one read, not a page size. What a user's
+/// own calls return is capped lower, at [`MAX_HISTORY`](crate::types::MAX_HISTORY).
+const HOST_HISTORY_CAP: u64 = 1000;
+
+/// The library's handle: database, configuration and clock. Cheap to clone.
+///
+/// Create one at start-up, run [`Sessions::migrate`], and wrap the host's
+/// router in [`Sessions::layer`].
+#[derive(Clone)]
+pub struct Sessions {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: DatabaseConnection,
+    config: SessionsConfig,
+    clock: Arc<dyn Clock>,
+    store: RegistryStore,
+}
+
+impl fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sessions")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sessions {
+    /// A handle on `db` with `config`, on the system clock.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when the configuration cannot work.
+    pub fn new(db: DatabaseConnection, config: SessionsConfig) -> Result<Self, ConfigError> {
+        Self::with_clock(db, config, Arc::new(SystemClock))
+    }
+
+    /// Like [`Sessions::new`] with an injected clock (tests).
+    ///
+    /// # Errors
+    /// [`ConfigError`] when the configuration cannot work.
+    pub fn with_clock(
+        db: DatabaseConnection,
+        config: SessionsConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let store = RegistryStore::new(db.clone(), clock.clone());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                db,
+                config,
+                clock,
+                store,
+            }),
+        })
+    }
+
+    /// Creates or upgrades the registry and trail tables.
+    ///
+    /// # Errors
+    /// The database error of a failed migration.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.inner.db, None).await
+    }
+
+    /// The axum layer: cross-site guard, session cookie, per-request tracking.
+    pub fn layer(&self) -> SessionsLayer {
+        SessionsLayer::new(self.clone())
+    }
+
+    /// The database connection.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SessionsConfig {
+        &self.inner.config
+    }
+
+    /// The session store (for hosts that build their own `SessionManagerLayer`).
+    pub fn store(&self) -> &RegistryStore {
+        &self.inner.store
+    }
+
+    /// The server's "now" in ms since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.inner.clock.now_ms()
+    }
+
+    /// The trail, for triage: a composable query over every event (see
+    /// [`TrailQuery`]). Relative windows (`last_24_hours`) use this handle's clock.
+    pub fn trail(&self) -> TrailQuery {
+        TrailQuery::new(self.now_ms())
+    }
+
+    /// A user's login history, newest first, at most `limit` entries (and
+    /// never more than 1,000): their own events plus failed attempts made
+    /// with any of `identities` (matched normalized; failures are never
+    /// linked to an account, so matching the user's own identity is the safe
+    /// way to show them).
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn history(
+        &self,
+        user_id: &str,
+        identities: &[String],
+        limit: u64,
+    ) -> Result<HistoryList, SessionsError> {
+        let now = self.now_ms();
+        let rows = self
+            .trail()
+            .history_of(user_id, identities)
+            .recent()
+            .limit(limit.clamp(1, HOST_HISTORY_CAP))
+            .all(self.db())
+            .await
+            .map_err(db_error)?;
+        Ok(HistoryList {
+            now,
+            entries: rows.into_iter().filter_map(trail::history_entry).collect(),
+        })
+    }
+
+    /// The identities (normalized) `user_id` signed in with, from their login
+    /// events: what their history matches failed attempts against.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn identities_of(&self, user_id: &str) -> Result<Vec<String>, SessionsError> {
+        trail::identities_of(self.db(), user_id).await.map_err(db_error)
+    }
+
+    /// How the browser with continuity id `device_id` last signed in.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn last_login_of_device(&self, device_id: &str) -> Result<Option<LastLogin>, SessionsError> {
+        let row = trail::last_login_of_device(self.db(), device_id)
+            .await
+            .map_err(db_error)?;
+        Ok(row.and_then(|e| {
+            Some(LastLogin {
+                method: e.auth_method?,
+                provider: e.auth_provider,
+                at: e.occurred_at,
+            })
+        }))
+    }
+
+    /// The devices of `user_id`, the one with `current_hash` first and marked.
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn list_devices(
+        &self,
+        user_id: &str,
+        current_hash: Option<&IdHash>,
+    ) -> Result<DeviceList, SessionsError> {
+        let now = self.now_ms();
+        let rows = registry::user_sessions(self.db(), user_id, now)
+            .await
+            .map_err(db_error)?;
+        // One indexed read for the "new device" markers; a trail outage only
+        // loses the markers, never the list.
+        let handles = rows.iter().map(|r| r.handle.clone()).collect();
+        let new_devices = trail::new_device_handles(self.db(), handles)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "leptos-sessions: new-device markers unavailable");
+                Vec::new()
+            });
+        let mut devices: Vec<DeviceView> = rows
+            .into_iter()
+            .map(|row| {
+                let current = current_hash.is_some_and(|h| h.as_str() == row.id_hash);
+                let new_device = new_devices.contains(&row.handle);
+                device_view(row, current, new_device)
+            })
+            .collect();
+        // Current first; the rest stay most-recent-first (stable sort).
+        devices.sort_by_key(|d| !d.current);
+        Ok(DeviceList { now, devices })
+    }
+
+    /// Admin: every live session row of `user_id`, most recently active
+    /// first (for the host's own admin UI; holds IPs and user agents).
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn sessions_of(&self, user_id: &str) -> Result<Vec<session::Model>, SessionsError> {
+        registry::user_sessions(self.db(), user_id, self.now_ms())
+            .await
+            .map_err(db_error)
+    }
+
+    /// The live session an event is about (the row a `login` event created),
+    /// or `None` once it ended — a suspicious login is one lookup away from
+    /// the kill switch ([`Sessions::admin_revoke`]).
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database cannot be read.
+    pub async fn live_session(&self, event: &Event) -> Result<Option<session::Model>, SessionsError> {
+        let (Some(handle), Some(user_id)) = (event.session_handle.as_deref(), event.user_id.as_deref())
+        else {
+            return Ok(None);
+        };
+        let row = registry::find_by_user_and_handle(self.db(), user_id, handle)
+            .await
+            .map_err(db_error)?;
+        Ok(row.filter(|r| r.expires_at > self.now_ms()))
+    }
+}
+
+/// Maps a database error to the caller-facing error, logging its cause once.
+/// Every database failure reads as "temporarily unavailable": nothing was
+/// changed and a retry is the right move.
+pub(crate) fn db_error(err: DbErr) -> SessionsError {
+    tracing::error!(error = %err, "leptos-sessions: database error");
+    SessionsError::Unavailable
+}
+
+/// Short, non-secret correlation id of a row for logs.
+pub(crate) fn short(id_hash: &str) -> &str {
+    id_hash.get(..12).unwrap_or(id_hash)
+}
+
+/// What the device list shows of a registry row (the wire type: no IP, no hash).
+fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceView {
+    let location = location_label(
+        row.city.as_deref(),
+        row.region.as_deref(),
+        row.country_name.as_deref(),
+    );
+    DeviceView {
+        name: row
+            .device_name
+            .clone()
+            .unwrap_or_else(|| "Unknown device".to_owned()),
+        device_type: row
+            .device_type
+            .as_deref()
+            .map(DeviceType::from_db)
+            .unwrap_or_default(),
+        handle: row.handle,
+        current,
+        location,
+        country_code: row.country_code,
+        signed_in_at: row.authenticated_at.unwrap_or(row.created_at),
+        last_seen_at: row.last_seen_at,
+        auth_method: row.auth_method,
+        auth_provider: row.auth_provider,
+        new_device,
+    }
+}

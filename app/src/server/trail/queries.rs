@@ -1,0 +1,152 @@
+//! The per-login reads and the retention purge on the trail table.
+
+use leptos_sessions_entity::event;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::types::HistoryKind;
+
+/// Whether the user ever signed in before (a first-ever login is never "new").
+pub(crate) async fn has_prior_login<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
+    let count = event::Entity::find()
+        .filter(event::Column::UserId.eq(user_id))
+        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
+        .count(db)
+        .await?;
+    Ok(count > 0)
+}
+
+/// Coarse device match against the user's prior logins: same device type, OS,
+/// browser and app — or the same browser-continuity id.
+pub(crate) async fn has_matching_device<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+    device_id: Option<&str>,
+    device_type: Option<&str>,
+    os_name: Option<&str>,
+    browser_name: Option<&str>,
+    app_name: Option<&str>,
+) -> Result<bool, DbErr> {
+    let eq_or_null = |col: event::Column, v: Option<&str>| match v {
+        Some(v) => col.eq(v),
+        None => col.is_null(),
+    };
+    let coarse = Condition::all()
+        .add(eq_or_null(event::Column::DeviceType, device_type))
+        .add(eq_or_null(event::Column::OsName, os_name))
+        .add(eq_or_null(event::Column::BrowserName, browser_name))
+        .add(eq_or_null(event::Column::AppName, app_name));
+    let mut any = Condition::any().add(coarse);
+    if let Some(device_id) = device_id {
+        any = any.add(event::Column::DeviceId.eq(device_id));
+    }
+    let count = event::Entity::find()
+        .filter(event::Column::UserId.eq(user_id))
+        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
+        .filter(any)
+        .count(db)
+        .await?;
+    Ok(count > 0)
+}
+
+/// Rows the trail purge deletes per statement: short statements, so logins
+/// writing to the trail are never blocked for long while a large backlog goes.
+pub(crate) const PURGE_BATCH: u64 = 5_000;
+
+/// Deletes trail rows that occurred before `before`, in batches of
+/// [`PURGE_BATCH`] (by id, oldest first; portable: no `LIMIT` in `DELETE`).
+pub(crate) async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64, DbErr> {
+    let mut total = 0;
+    loop {
+        // The id of the last row of this batch, if the batch is full.
+        let edge: Option<i64> = event::Entity::find()
+            .select_only()
+            .column(event::Column::Id)
+            .filter(event::Column::OccurredAt.lt(before))
+            .order_by_asc(event::Column::Id)
+            .offset(PURGE_BATCH - 1)
+            .limit(1)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let mut delete = event::Entity::delete_many().filter(event::Column::OccurredAt.lt(before));
+        if let Some(edge) = edge {
+            delete = delete.filter(event::Column::Id.lte(edge));
+        }
+        let deleted = delete.exec(db).await?.rows_affected;
+        total += deleted;
+        if edge.is_none() || deleted == 0 {
+            return Ok(total);
+        }
+        // Let the requests waiting on the database go first.
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Distinct normalized identities `user_id` signed in with.
+pub(crate) async fn identities_of<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<Vec<String>, DbErr> {
+    let rows: Vec<Option<String>> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Identity)
+        .filter(event::Column::UserId.eq(user_id))
+        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
+        .filter(event::Column::Identity.is_not_null())
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().filter(|i| !i.is_empty()).collect())
+}
+
+/// The newest login event of the browser with continuity id `device_id`.
+pub(crate) async fn last_login_of_device<C: ConnectionTrait>(
+    db: &C,
+    device_id: &str,
+) -> Result<Option<event::Model>, DbErr> {
+    event::Entity::find()
+        .filter(event::Column::DeviceId.eq(device_id))
+        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
+        .order_by_desc(event::Column::OccurredAt)
+        .order_by_desc(event::Column::Id)
+        .one(db)
+        .await
+}
+
+/// Failed attempts with `identity` since `since`, up to and including the
+/// event with id `up_to` (so exactly one attempt sees the threshold count).
+pub(crate) async fn failures_up_to<C: ConnectionTrait>(
+    db: &C,
+    identity: &str,
+    since: i64,
+    up_to: i64,
+) -> Result<u64, DbErr> {
+    event::Entity::find()
+        .filter(event::Column::Kind.eq(HistoryKind::FailedLogin.as_str()))
+        .filter(event::Column::Identity.eq(identity))
+        .filter(event::Column::OccurredAt.gte(since))
+        .filter(event::Column::Id.lte(up_to))
+        .count(db)
+        .await
+}
+
+/// Which of `handles` came from a login flagged as a new device.
+pub(crate) async fn new_device_handles<C: ConnectionTrait>(
+    db: &C,
+    handles: Vec<String>,
+) -> Result<Vec<String>, DbErr> {
+    if handles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Option<String>> = event::Entity::find()
+        .select_only()
+        .column(event::Column::SessionHandle)
+        .filter(event::Column::SessionHandle.is_in(handles))
+        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
+        .filter(event::Column::NewDevice.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}

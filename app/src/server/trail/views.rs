@@ -1,0 +1,26 @@
+//! What the history shows of a trail event (the wire type; no IP, no hash).
+
+use leptos_sessions_entity::event;
+
+use crate::types::{DeviceType, HistoryEntry, HistoryKind};
+
+/// One history line from a stored event; `None` for a kind this version
+/// does not know (rows written by a newer one).
+pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
+    Some(HistoryEntry {
+        kind: HistoryKind::from_db(&e.kind)?,
+        location: e.location(),
+        reason: e.reason,
+        device_name: e.device_name,
+        device_type: e
+            .device_type
+            .as_deref()
+            .map(DeviceType::from_db)
+            .unwrap_or_default(),
+        country_code: e.country_code,
+        auth_method: e.auth_method,
+        auth_provider: e.auth_provider,
+        new_device: e.new_device,
+        occurred_at: e.occurred_at,
+    })
+}
