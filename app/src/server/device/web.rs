@@ -1,0 +1,394 @@
+//! Layers 1 + 2: web user agents. woothee gives the broad strokes; product
+//! tokens, the Android comment and the iOS version refine them.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{
+    DeviceInfo, DeviceType,
+    bots::{bot_name, looks_like_bot},
+    native::apple_native_http,
+    tokens::{clean_model, find_token, is_noise_field, product_version, sane_version, token_version},
+};
+
+static PARSER: LazyLock<woothee::parser::Parser> = LazyLock::new(woothee::parser::Parser::new);
+
+fn known(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty() && s != woothee::woothee::VALUE_UNKNOWN).then(|| s.to_owned())
+}
+
+pub(super) fn parse_web(ua: &str) -> DeviceInfo {
+    if ua.is_empty() {
+        return DeviceInfo::default();
+    }
+    let mut info = DeviceInfo::default();
+    let mut woothee_category = "";
+    let mut woothee_os = "";
+    if let Some(r) = PARSER.parse(ua) {
+        woothee_category = r.category;
+        woothee_os = r.os;
+        info.browser_name = known(r.name).map(|n| rename_woothee_browser(&n, ua));
+        info.browser_version = known(r.version);
+        let (os_name, os_version) = normalize_os(r.os, &r.os_version);
+        info.os_name = os_name;
+        info.os_version = os_version;
+        info.device_type = match r.category {
+            "pc" => DeviceType::Desktop,
+            "smartphone" | "mobilephone" => DeviceType::Smartphone,
+            "crawler" => DeviceType::Bot,
+            _ => DeviceType::Unknown,
+        };
+    }
+    if info.device_type != DeviceType::Bot && looks_like_bot(ua) {
+        info.device_type = DeviceType::Bot;
+        if info.browser_name.is_none() || woothee_category != "crawler" {
+            info.browser_name = bot_name(ua).or(info.browser_name);
+            info.browser_version = None;
+        }
+    }
+    // woothee's catch-all names say less than the UA's own product token.
+    if matches!(
+        info.browser_name.as_deref(),
+        Some("misc crawler" | "HTTP Library")
+    ) {
+        info.browser_name = bot_name(ua).or(info.browser_name.take());
+        info.browser_version = None;
+    }
+    if info.device_type == DeviceType::Bot {
+        info.os_name = None;
+        info.os_version = None;
+        return info;
+    }
+
+    if apple_native_http(&mut info, ua) {
+        return info;
+    }
+    if info.browser_name.as_deref() == Some("Internet Explorer")
+        && let Some(real) = real_ie_version(ua)
+    {
+        info.browser_version = Some(real);
+    }
+    refine_os(&mut info, ua, woothee_os);
+    if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
+        info.browser_name = Some(name.to_owned());
+        info.browser_version = version;
+    } else if info.browser_name.is_none()
+        && let Some((name, version)) = fallback_browser(ua)
+    {
+        info.browser_name = Some(name.to_owned());
+        info.browser_version = version;
+    }
+    refine_type(&mut info, ua);
+    info
+}
+
+fn rename_woothee_browser(name: &str, ua: &str) -> String {
+    match name {
+        "SamsungBrowser" => "Samsung Internet".to_owned(),
+        "Google Search App" => "Google".to_owned(),
+        // woothee's "Webview": Android's, iOS's in-app one, or a Safari
+        // whose token lost its slash.
+        "Webview" if ua.contains("Android") => "Android WebView".to_owned(),
+        "Webview" if ua.contains("Safari") => "Safari".to_owned(),
+        "Webview" => "WebView".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// IE in compatibility view claims an older `MSIE`; Trident tells the truth.
+fn real_ie_version(ua: &str) -> Option<String> {
+    let trident = token_version(ua, "Trident/").flatten()?;
+    let major = trident.split('.').next()?.parse::<u32>().ok()?;
+    (4..=8).contains(&major).then(|| format!("{}.0", major + 4))
+}
+
+/// Maps woothee's OS vocabulary to the names people use, dropping versions
+/// that browsers freeze (macOS 10.15.7, Windows NT 10.0).
+fn normalize_os(os: &str, version: &str) -> (Option<String>, Option<String>) {
+    let version = known(version);
+    match os {
+        "Mac OSX" => (
+            Some("macOS".into()),
+            version.map(|v| v.replace('_', ".")).filter(|v| v != "10.15.7"),
+        ),
+        "iPhone" | "iPod" | "iOS" => (Some("iOS".into()), version.map(|v| v.replace('_', "."))),
+        "iPad" => (Some("iPadOS".into()), version.map(|v| v.replace('_', "."))),
+        "Android" => (Some("Android".into()), version),
+        // NT 10.0 is frozen: Windows 10 and 11 both send it.
+        "Windows 10" | "Windows 11" => (Some("Windows".into()), None),
+        "Windows 8.1" => (Some("Windows".into()), Some("8.1".into())),
+        "Windows 8" => (Some("Windows".into()), Some("8".into())),
+        "Windows 7" => (Some("Windows".into()), Some("7".into())),
+        "Windows Vista" => (Some("Windows".into()), Some("Vista".into())),
+        "Windows XP" => (Some("Windows".into()), Some("XP".into())),
+        "Windows 2000" => (Some("Windows".into()), Some("2000".into())),
+        "Windows 98" => (Some("Windows".into()), Some("98".into())),
+        "Windows 95" => (Some("Windows".into()), Some("95".into())),
+        "Windows Me" => (Some("Windows".into()), Some("Me".into())),
+        "Windows Phone OS" => (Some("Windows Phone".into()), version),
+        "ChromeOS" => (Some("ChromeOS".into()), None),
+        "Linux" => (Some("Linux".into()), None),
+        other if other.starts_with("Windows") => (Some("Windows".into()), None),
+        other => (known(other), version),
+    }
+}
+
+/// Product tokens woothee does not know (or confuses), most specific first:
+/// `(product name as in the UA, display name)`.
+const BROWSER_TOKENS: &[(&str, &str)] = &[
+    // In-app browsers: their UA also carries Chrome/Safari and often `wv`.
+    ("FBAV", "Facebook"),
+    ("FBSV", "Facebook"),
+    ("Instagram", "Instagram"),
+    ("Pinterest", "Pinterest"),
+    ("MicroMessenger", "WeChat"),
+    ("musical_ly", "TikTok"),
+    ("Snapchat", "Snapchat"),
+    ("GSA", "Google"),
+    // Chromium-based and others that also say Chrome/ or Safari/.
+    ("EdgA", "Edge"),
+    ("EdgiOS", "Edge"),
+    ("Edg", "Edge"),
+    ("Edge", "Edge"),
+    ("OPR", "Opera"),
+    ("OPT", "Opera Touch"),
+    ("OPiOS", "Opera Mini"),
+    ("OPX", "Opera"),
+    ("OPRGX", "Opera GX"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("YaBrowser", "Yandex Browser"),
+    ("YaSearchBrowser", "Yandex Browser"),
+    ("Vivaldi", "Vivaldi"),
+    ("Whale", "Whale"),
+    ("Brave", "Brave"),
+    ("brave", "Brave"),
+    ("DuckDuckGo", "DuckDuckGo"),
+    ("Ddg", "DuckDuckGo"),
+    ("UCBrowser", "UC Browser"),
+    ("UBrowser", "UC Browser"),
+    ("UCMobile", "UC Browser"),
+    ("UCWEB", "UC Browser"),
+    ("UC Browser", "UC Browser"),
+    ("Opera Mini", "Opera Mini"),
+    ("MiuiBrowser", "MIUI Browser"),
+    ("HuaweiBrowser", "Huawei Browser"),
+    ("HONORBrowser", "Honor Browser"),
+    ("HeyTapBrowser", "HeyTap Browser"),
+    ("VivoBrowser", "Vivo Browser"),
+    ("Silk", "Amazon Silk"),
+    ("QQBrowser", "QQ Browser"),
+    ("MQQBrowser", "QQ Browser"),
+    ("Puffin", "Puffin"),
+    ("AvastSecureBrowser", "Avast Secure Browser"),
+    ("Avast", "Avast Secure Browser"),
+    ("AlohaBrowser", "Aloha Browser"),
+    ("CocCoc", "Coc Coc"),
+    ("coc_coc_browser", "Coc Coc"),
+    ("Iron", "Iron"),
+    ("Falkon", "Falkon"),
+    ("QupZilla", "QupZilla"),
+    ("QtWebEngine", "Qt Web Engine"),
+    ("Electron", "Electron"),
+    ("HeadlessChrome", "Headless Chrome"),
+    ("CriOS", "Chrome"),
+    ("FxiOS", "Firefox"),
+    ("Focus", "Firefox Focus"),
+    ("Klar", "Firefox Klar"),
+    ("PaleMoon", "Pale Moon"),
+    ("Waterfox", "Waterfox"),
+    ("SeaMonkey", "SeaMonkey"),
+    ("Iceweasel", "Iceweasel"),
+    ("IceCat", "IceCat"),
+    ("Thunderbird", "Thunderbird"),
+    ("Epiphany", "Epiphany"),
+    ("Konqueror", "Konqueror"),
+    ("Midori", "Midori"),
+    ("Chromium", "Chromium"),
+    ("IEMobile", "IE Mobile"),
+];
+
+fn refine_browser(ua: &str, os: Option<&str>) -> Option<(&'static str, Option<String>)> {
+    for (token, name) in BROWSER_TOKENS {
+        if let Some(version) = product_version(ua, token) {
+            // `Brave Chrome/80…`: the version is Chrome's.
+            let version = version.or_else(|| {
+                if *name == "Brave" || *name == "Instagram" {
+                    token_version(ua, "Chrome/").flatten()
+                } else {
+                    None
+                }
+            });
+            return Some((name, version));
+        }
+    }
+    let chrome = token_version(ua, "Chrome/");
+    if os == Some("Android") {
+        // Android WebView: `; wv)` (Lollipop+), or the pre-Lollipop
+        // `Version/4.0 Chrome/…` shape.
+        if let Some(chrome) = &chrome {
+            if ua.contains("; wv)") || find_token(ua, "Version/").is_some() {
+                return Some(("Android WebView", chrome.clone()));
+            }
+        } else if find_token(ua, "Version/").is_some() && ua.contains("Safari/") {
+            // The stock AOSP browser before Chrome.
+            return Some(("Android Browser", token_version(ua, "Version/").flatten()));
+        }
+    }
+    if matches!(os, Some("iOS" | "iPadOS"))
+        && chrome.is_none()
+        && ua.contains("AppleWebKit/")
+        && !ua.contains("Safari")
+        && find_token(ua, "Version/").is_none()
+        && find_token(ua, "Firefox/").is_none()
+    {
+        // WKWebView inside an app: no Safari token, no browser version.
+        return Some(("WebView", None));
+    }
+    None
+}
+
+/// When woothee found no browser at all: the plain engines' own tokens.
+fn fallback_browser(ua: &str) -> Option<(&'static str, Option<String>)> {
+    if let Some(v) = token_version(ua, "Chrome/") {
+        return Some(("Chrome", v));
+    }
+    if let Some(v) = token_version(ua, "Firefox/") {
+        return Some(("Firefox", v));
+    }
+    if ua.contains("Safari")
+        && let Some(v) = token_version(ua, "Version/")
+    {
+        return Some(("Safari", v));
+    }
+    None
+}
+
+fn refine_os(info: &mut DeviceInfo, ua: &str, woothee_os: &str) {
+    if info.os_name.is_none() {
+        if ua.contains("CrOS ") {
+            info.os_name = Some("ChromeOS".into());
+        } else if ua.contains("Windows Phone") {
+            info.os_name = Some("Windows Phone".into());
+        } else if ua.contains("HarmonyOS") || ua.contains("OpenHarmony") {
+            info.os_name = Some("HarmonyOS".into());
+        } else if ua.contains("KAIOS/") || ua.contains("KaiOS/") {
+            info.os_name = Some("KaiOS".into());
+        } else if ua.contains("Tizen") {
+            info.os_name = Some("Tizen".into());
+        } else if ua.contains("FreeBSD") || ua.contains("OpenBSD") || ua.contains("NetBSD") {
+            info.os_name = Some("BSD".into());
+        } else if ua.contains("X11; Linux") || ua.contains("(Linux") || ua.contains("Ubuntu") {
+            info.os_name = Some("Linux".into());
+        } else if ua.contains("Windows NT") || ua.contains("Win NT") || ua.contains("(Windows") {
+            info.os_name = Some("Windows".into());
+        }
+    }
+    // iOS/iPadOS: woothee sometimes misses the version (e.g. in WebViews).
+    if matches!(woothee_os, "iPhone" | "iPod" | "iPad" | "iOS") || info.os_name.as_deref() == Some("iOS") {
+        if info.os_version.is_none() {
+            info.os_version = ios_version(ua);
+        }
+        info.device_model = if ua.contains("iPad") {
+            Some("iPad".into())
+        } else if ua.contains("iPod") {
+            Some("iPod touch".into())
+        } else if ua.contains("iPhone") {
+            Some("iPhone".into())
+        } else {
+            None
+        };
+    }
+    // Android: version and model from the `(Linux; Android 14; Pixel 8 Build/…)` comment
+    // (or a bare `Android/2.3.5` token on old feature-phone-style UAs).
+    let android = android_comment(ua).or_else(|| token_version(ua, "Android/").map(|v| (v, None)));
+    if let Some((version, model)) = android {
+        if info.os_name.as_deref() != Some("Android") && !ua.contains("Windows Phone") {
+            info.os_name = Some("Android".into());
+            info.os_version = None;
+        }
+        if info.os_name.as_deref() == Some("Android") {
+            if version.is_some() {
+                info.os_version = version;
+            }
+            info.device_model = model;
+            // Chrome's reduced UA: `Android 10; K` is frozen, not real.
+            if info.device_model.as_deref() == Some("K") {
+                info.device_model = None;
+                if info.os_version.as_deref() == Some("10") {
+                    info.os_version = None;
+                }
+            }
+        }
+    }
+}
+
+static IOS_VERSION: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:iPhone OS|CPU OS|iOS) (\d+(?:[_.]\d+){0,2})").ok());
+
+fn ios_version(ua: &str) -> Option<String> {
+    let re = IOS_VERSION.as_ref()?;
+    re.captures(ua)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().replace('_', "."))
+}
+
+/// `(version, model)` from an Android comment such as
+/// `(Linux; U; Android 14; en-us; Pixel 8 Build/UQ1A; wv)`.
+fn android_comment(ua: &str) -> Option<(Option<String>, Option<String>)> {
+    let mut rest = ua;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let close = after.find(')').unwrap_or(after.len());
+        let comment = &after[..close];
+        rest = after.get(close..).unwrap_or("");
+        let mut fields = comment.split(';').map(str::trim);
+        let Some(android) = fields.by_ref().find(|f| f.starts_with("Android")) else {
+            continue;
+        };
+        let v = android["Android".len()..].trim_start_matches([' ', '/', '-']);
+        let version = sane_version(v.split_whitespace().next().unwrap_or(""));
+        let model = fields.filter(|f| !is_noise_field(f)).find_map(clean_model);
+        return Some((version, model));
+    }
+    None
+}
+
+fn refine_type(info: &mut DeviceInfo, ua: &str) {
+    let os = info.os_name.as_deref();
+    let tablet = ua.contains("iPad")
+        || ua.contains("Tablet")
+        || ua.contains("Kindle")
+        || ua.contains("Silk/")
+        || (os == Some("Android")
+            && (ua.contains("AppleWebKit") || ua.contains("Gecko/"))
+            && !ua.contains("Mobile")
+            && !ua.contains("Windows Phone"));
+    let phone = ua.contains("iPhone")
+        || ua.contains("iPod")
+        || ua.contains("Mobile")
+        || ua.contains("Windows Phone")
+        || os == Some("Android");
+    info.device_type = match (info.device_type, os) {
+        (DeviceType::Bot, _) => DeviceType::Bot,
+        (_, Some("Android" | "iOS" | "iPadOS" | "KaiOS" | "HarmonyOS")) | (DeviceType::Smartphone, _) => {
+            if tablet {
+                DeviceType::Tablet
+            } else {
+                DeviceType::Smartphone
+            }
+        }
+        (_, Some("Windows Phone")) => DeviceType::Smartphone,
+        (DeviceType::Desktop, _) => DeviceType::Desktop,
+        (_, Some("Windows" | "macOS" | "Linux" | "ChromeOS" | "BSD")) if !phone => DeviceType::Desktop,
+        (other, _) if phone && other == DeviceType::Unknown && info.browser_name.is_some() => {
+            if tablet {
+                DeviceType::Tablet
+            } else {
+                DeviceType::Smartphone
+            }
+        }
+        (other, _) => other,
+    };
+}
