@@ -12,7 +12,7 @@ test("devices: every browser that signed in through axum-login is listed", async
   await expect(rows.first()).toContainText("This device");
   await expect(rows.first()).toContainText("Chrome 137 on macOS");
   await expect(page.locator(".sessions-devices")).toContainText("Firefox 139 on Windows");
-  await expect(page.locator(".sessions-devices")).toContainText("iPhone");
+  await expect(page.locator(".sessions-devices")).toContainText("Safari 18 on iOS");
   await expect(page.getByRole("button", { name: "Sign out of all other sessions" })).toBeVisible();
   await screenshot(page, "axum-login-settings.png");
   for (const c of clients) {
