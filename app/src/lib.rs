@@ -48,6 +48,7 @@
 //! * `hydrate` — client-side hydration of the components.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 // docs.rs (nightly) marks feature-gated items with their feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
