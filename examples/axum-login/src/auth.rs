@@ -349,10 +349,12 @@ pub async fn reconcile(current: CurrentSession, req: Request, next: Next) -> Res
     let res = next.run(req).await;
     // `CurrentSession::logout` clears its state; a flush by anyone else leaves
     // the state signed in and the session without an id.
-    if was_signed_in && current.user_id().is_some() && current.session().id().is_none() {
-        if let Err(err) = current.logout().await {
-            eprintln!("axum-login example: could not record a sign-out: {err}");
-        }
+    if was_signed_in
+        && current.user_id().is_some()
+        && current.session().id().is_none()
+        && let Err(err) = current.logout().await
+    {
+        eprintln!("axum-login example: could not record a sign-out: {err}");
     }
     res
 }
