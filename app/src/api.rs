@@ -55,7 +55,10 @@ pub async fn revoke_other_sessions() -> Result<u64, SessionsError> {
 /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
 #[server(endpoint = "sessions/history")]
 pub async fn list_history(limit: u64) -> Result<HistoryList, SessionsError> {
-    current().await?.history(limit.clamp(1, crate::types::MAX_HISTORY)).await
+    current()
+        .await?
+        .history(limit.clamp(1, crate::types::MAX_HISTORY))
+        .await
 }
 
 /// How this browser last signed in, if it ever did (works signed out; never

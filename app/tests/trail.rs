@@ -11,9 +11,7 @@ use anyhow::{Context as _, Result};
 use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
 use http::StatusCode;
 use leptos_sessions::{
-    server::{
-        GeoInfo, GeoLookup, TrailGroup,
-    },
+    server::{GeoInfo, GeoLookup, TrailGroup},
     types::{AuthMethod, HistoryKind, HistoryList, LastLogin},
 };
 use leptos_sessions_entity::event;

@@ -362,7 +362,7 @@ pub enum ConfigError {
     /// User-agent cap out of range.
     #[error("max_user_agent_len must be between 64 and 16384 (got {0})")]
     UserAgentLen(usize),
-    /// Origin not of the form scheme://host[:port].
+    /// Origin not of the form `scheme://host[:port]`.
     #[error("allowed origin {0:?} must look like https://host[:port] with no trailing slash")]
     Origin(String),
     /// Threshold or window of repeated-failure detection out of range.

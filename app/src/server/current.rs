@@ -16,11 +16,7 @@ use axum::{extract::FromRequestParts, http::request::Parts, response::IntoRespon
 use http::{HeaderValue, StatusCode, header};
 use tower_sessions::Session;
 
-use super::{
-    RequestInfo, SessionHandle, Sessions,
-    ids::IdHash,
-    registry::RowMeta,
-};
+use super::{RequestInfo, SessionHandle, Sessions, ids::IdHash, registry::RowMeta};
 use crate::{
     error::SessionsError,
     types::{DeviceList, HistoryList, LastLogin},

@@ -108,7 +108,13 @@ impl CurrentSession {
         let Observed { device, geo } = observe(self.sessions().config(), request);
         let device_id = self.device_id_or_mint();
         let now = self.sessions().now_ms();
-        let init = login_row(user_id, &login, RowInit::observed(request, &device, &geo), &device_id, now);
+        let init = login_row(
+            user_id,
+            &login,
+            RowInit::observed(request, &device, &geo),
+            &device_id,
+            now,
+        );
         let (meta, id_hash) = self.insert_row(init.clone()).await?;
         self.set_signed_in(&meta, id_hash.clone());
         tracing::info!(user.id = %user_id, session = %id_hash.short(), method = login.method.as_str(), "signed in");
@@ -323,7 +329,6 @@ impl CurrentSession {
             }
         }
     }
-
 }
 
 /// What a login or attempt records about the device and its location.

@@ -126,10 +126,7 @@ impl Sessions {
     #[tracing::instrument(skip_all, fields(user.id = %user_id))]
     pub async fn forget(&self, user_id: &str, identities: &[&str]) -> Result<(u64, u64), SessionsError> {
         let normalized: Vec<String> = identities.iter().map(|i| normalize_identity(i)).collect();
-        self.store()
-            .forget(user_id, normalized)
-            .await
-            .map_err(db_error)
+        self.store().forget(user_id, normalized).await.map_err(db_error)
     }
 
     /// Deletes `rows` through the store (cache eviction, revocation fence).

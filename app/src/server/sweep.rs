@@ -40,17 +40,11 @@ impl Sessions {
             expired_sessions: self.sweep_timeouts(now).await?,
             ..SweepReport::default()
         };
-        report.expired_sessions += self
-            .store()
-            .delete_expired_before(now)
-            .await
-            .map_err(db_error)?;
+        report.expired_sessions += self.store().delete_expired_before(now).await.map_err(db_error)?;
         report.pruned_sessions = self.sweep_over_cap().await?;
         if let Some(retention) = self.config().events_retention {
             let before = now - duration_ms(retention);
-            report.purged_events = trail::purge_events(self.db(), before)
-                .await
-                .map_err(db_error)?;
+            report.purged_events = trail::purge_events(self.db(), before).await.map_err(db_error)?;
         }
         tracing::info!(?report, "sweep done");
         Ok(report)

@@ -17,9 +17,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use leptos_sessions::server::{
-    CookieKey, CurrentSession, GeoLookup, MaxMindGeo, Sessions, SessionsConfig,
-};
+use leptos_sessions::server::{CookieKey, CurrentSession, GeoLookup, MaxMindGeo, Sessions, SessionsConfig};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::app::{App, shell};

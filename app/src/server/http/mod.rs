@@ -16,10 +16,10 @@ use tower_sessions::{
     cookie::{SameSite, time::Duration as CookieDuration},
 };
 
-use self::{guard::Guard, tracker::Tracker};
 pub use self::request::RequestInfo;
 pub(crate) use self::request::cap_chars;
 pub use self::request::{anonymize, client_ip, cookie_values, forwarded_chain};
+use self::{guard::Guard, tracker::Tracker};
 use crate::server::{RegistryStore, Sessions};
 
 /// The layer returned by [`Sessions::layer`]. Wrap the whole host router in it.
@@ -69,4 +69,3 @@ where
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-

@@ -12,8 +12,10 @@ mod queries;
 mod row;
 mod store;
 
+pub use self::store::{RegistryCache, RegistryStore};
 pub(crate) use self::{
-    queries::{rows_over_cap, same_browser_rows, timed_out, user_sessions, users_over_cap, find_by_user_and_handle},
+    queries::{
+        find_by_user_and_handle, rows_over_cap, same_browser_rows, timed_out, user_sessions, users_over_cap,
+    },
     row::{INIT_KEY, ROW_KEY, RowInit, RowMeta, blank_row},
 };
-pub use self::store::{RegistryCache, RegistryStore};

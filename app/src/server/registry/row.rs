@@ -226,4 +226,3 @@ pub(crate) fn blank_row() -> session::Model {
         authenticated_at: None,
     }
 }
-

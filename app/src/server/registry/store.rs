@@ -19,8 +19,8 @@ use std::{
 use async_trait::async_trait;
 use leptos_sessions_entity::session;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, SqlErr, sea_query::Expr,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, SqlErr,
+    sea_query::Expr,
 };
 use time::OffsetDateTime;
 use tower_sessions::{

@@ -46,7 +46,12 @@ impl NewEvent {
     }
 
     /// The end of the session `row`, by `kind` (revoked, expired) for `reason`.
-    pub(crate) fn ended(kind: HistoryKind, row: session::Model, reason: ReasonCode, occurred_at: i64) -> Self {
+    pub(crate) fn ended(
+        kind: HistoryKind,
+        row: session::Model,
+        reason: ReasonCode,
+        occurred_at: i64,
+    ) -> Self {
         let mut event = Self::new(kind, occurred_at);
         event.reason = Some(reason.as_str().to_owned());
         event.user_id = row.user_id.clone();

@@ -139,7 +139,6 @@ impl Cache {
             }
         }
     }
-
 }
 
 struct FenceState {
