@@ -1,51 +1,268 @@
 //! # leptos-sessions
 //!
 //! GitHub-style "Your devices" for Leptos + axum apps: every signed-in device
-//! with a readable name, "log out that device" and "sign out everywhere else"
-//! that take effect on the device's very next request, and an append-only trail
-//! of every login attempt. It observes the host's own authentication and never
-//! replaces it.
+//! with a readable name ("Chrome 137 on macOS"), approximate location, last
+//! activity and how it signed in; "log out that device" and "sign out
+//! everywhere else" that take effect on the device's very next request; an
+//! append-only trail of every login attempt, failed ones included; and a
+//! "Last used" badge for the sign-in page. It **observes** the host's own
+//! authentication and never replaces it: no passwords, no sign-up, no 2FA.
 //!
-//! ## Usage (server)
+//! The pieces:
 //!
-//! ```ignore
-//! use leptos_sessions::server::{CookieKey, CurrentSession, Login, Sessions, SessionsConfig};
+//! * [`server::Sessions`] — the handle (database, configuration, clock). Its
+//!   [`layer`](server::Sessions::layer) is a `tower_sessions` 0.14 session
+//!   manager over the **registry** (one row per session, keyed by the SHA-256
+//!   of the session id), a cross-site request guard and a per-request tracker.
+//!   Ending a session deletes its row, so a revoked device is anonymous on its
+//!   next request.
+//! * [`server::CurrentSession`] — the request's session, an axum extractor
+//!   with the seams the host calls: [`login`](server::CurrentSession::login)
+//!   after its own credential check, [`logout`](server::CurrentSession::logout),
+//!   [`record_failed_login`](server::CurrentSession::record_failed_login).
+//! * [`components`] — hydrated Leptos components: [`components::SessionsPage`],
+//!   [`components::Devices`], [`components::History`],
+//!   [`components::LastUsedBadge`], and `use_*` families for custom markup.
+//! * [`api`] — the server functions behind them (owner-scoped), and
+//!   [`server::json_api`] for native apps and scripts.
 //!
+//! ## Quick start
+//!
+//! In `Cargo.toml` (leptos 0.8, axum 0.8, sea-orm 2):
+//!
+//! ```toml
+//! [dependencies]
+//! leptos-sessions = { version = "0.1", default-features = false }
+//!
+//! [features]
+//! hydrate = ["leptos/hydrate", "leptos-sessions/hydrate"]
+//! ssr = ["leptos/ssr", "leptos-sessions/ssr"]   # … next to your own
+//! ```
+//!
+//! On the server: create the handle, migrate, wrap the router in the layer,
+//! serve with the client's address.
+//!
+//! ```no_run
+//! use std::net::SocketAddr;
+//!
+//! use leptos_sessions::server::{CookieKey, Sessions, SessionsConfig};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let db = sea_orm::Database::connect("sqlite://app.db?mode=rwc").await?;
-//! let sessions = Sessions::new(db, SessionsConfig::new(CookieKey::new(secret_bytes)))?;
-//! sessions.migrate().await?;
+//! let secret = std::env::var("SESSIONS_SECRET")?; // 32 bytes or more
+//! let sessions = Sessions::new(db, SessionsConfig::new(CookieKey::new(secret)))?;
+//! sessions.migrate().await?; // creates leptos_sessions + leptos_session_events
 //!
 //! let app = axum::Router::new()
-//!     // ... your routes, leptos_routes, server functions ...
-//!     .layer(sessions.layer());
+//!     // … your routes, `leptos_routes`, server functions …
+//!     .layer(sessions.layer()); // outermost: everything below sees the session
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
-//! // In your sign-in handler, after *your* credential check:
-//! async fn sign_in(current: CurrentSession /* , Form(..) */) {
-//!     current.login("user-42", Login::password().identity("ada@example.com")).await?;
+//! ## The seams: sign-in, failed attempts, sign-out
+//!
+//! Call [`CurrentSession::login`](server::CurrentSession::login) once *your*
+//! check has passed. It cycles the session id (no fixation), records device,
+//! IP, location and method, writes a `login` event and replaces this
+//! browser's older row.
+//!
+//! ```no_run
+//! use axum::{Form, response::{IntoResponse, Redirect, Response}};
+//! use leptos_sessions::server::{CurrentSession, Login};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct SignIn { email: String, password: String }
+//!
+//! # mod my_auth { pub async fn verify(_: &str, _: &str) -> Option<String> { None } }
+//! async fn sign_in(current: CurrentSession, Form(form): Form<SignIn>) -> Response {
+//!     let Some(user_id) = my_auth::verify(&form.email, &form.password).await else {
+//!         // The trail entry of a failed attempt: identity as typed, never a password.
+//!         current.record_failed_login(&form.email, "invalid_credentials").await;
+//!         return Redirect::to("/sign-in?error").into_response();
+//!     };
+//!     match current.login(&user_id, Login::password().identity(&form.email)).await {
+//!         Ok(_) => Redirect::to("/settings").into_response(),
+//!         Err(err) => err.to_string().into_response(),
+//!     }
+//! }
+//!
+//! async fn sign_out(current: CurrentSession) -> Redirect {
+//!     let _ = current.logout().await; // deletes the row, clears the cookie
+//!     Redirect::to("/sign-in")
 //! }
 //! ```
 //!
-//! ## Usage (components)
+//! Other methods: `Login::oauth("google")`, `Login::new(AuthMethod::Passkey)`,
+//! with `.second_factor("totp")` and `.detail(json)`. In a server function the
+//! same handle comes from `leptos_axum::extract::<CurrentSession>().await`.
+//! When a password changes, end the other sessions:
 //!
-//! Render [`components::SessionsPage`] — or [`components::Devices`] and
-//! [`components::History`] one by one in your own settings page — anywhere
-//! below [`i18n::I18nContextProvider`], and [`components::LastUsedBadge`] next
-//! to each method on your sign-in page. Every action is a real form: it works
-//! with JavaScript off. For your own markup, the same data comes from
-//! [`components::use_devices`], [`components::use_history`] and
-//! [`components::use_last_login`].
+//! ```no_run
+//! # use leptos_sessions::server::{CurrentSession, Sessions};
+//! # async fn run(sessions: Sessions, current: CurrentSession) -> Result<(), leptos_sessions::SessionsError> {
+//! let user_id = current.require_user()?;
+//! // … store the new password hash, then:
+//! let ended = sessions.password_changed(&user_id, Some(&current)).await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
-//! ```ignore
-//! view! {
-//!     <leptos_sessions::i18n::I18nContextProvider>
-//!         <SessionsPage/>
-//!     </leptos_sessions::i18n::I18nContextProvider>
+//! ## Components
+//!
+//! Render them below [`i18n::I18nContextProvider`] (English and Spanish; the
+//! locale follows the `i18n_pref_locale` cookie, else `Accept-Language`). Every
+//! action is a real `<form>`: it works with JavaScript off. Put the routes
+//! that show them on `SsrMode::Async`, so the data is in the HTML.
+//!
+//! ```
+//! use leptos::prelude::*;
+//! use leptos_sessions::{
+//!     SESSIONS_CSS,
+//!     components::{Devices, History, LastUsedBadge, SessionsPage, provide_sessions_actions},
+//!     i18n::I18nContextProvider,
+//!     types::AuthMethod,
+//! };
+//!
+//! /// The whole page: devices, "sign out everywhere else", history.
+//! #[component]
+//! fn Settings() -> impl IntoView {
+//!     view! {
+//!         <style inner_html=SESSIONS_CSS></style>
+//!         <I18nContextProvider><SessionsPage/></I18nContextProvider>
+//!     }
 //! }
+//!
+//! /// Or piece by piece inside your own page.
+//! #[component]
+//! fn Security() -> impl IntoView {
+//!     provide_sessions_actions(); // the history refreshes after a revoke
+//!     view! {
+//!         <I18nContextProvider>
+//!             <section><Devices/></section>
+//!             <section><History limit=5/></section>
+//!         </I18nContextProvider>
+//!     }
+//! }
+//!
+//! /// "Last used" next to a method on the signed-out sign-in page.
+//! #[component]
+//! fn SignInWithGoogle() -> impl IntoView {
+//!     view! {
+//!         <I18nContextProvider>
+//!             <a href="/auth/google">"Sign in with Google"</a>
+//!             <LastUsedBadge method=AuthMethod::Oauth provider="google"/>
+//!         </I18nContextProvider>
+//!     }
+//! }
+//! ```
+//!
+//! For your own markup, the same data and actions come from
+//! [`components::use_devices`], [`components::use_history_with_options`] and
+//! [`components::use_last_login`]. Styling: [`SESSIONS_CSS`].
+//!
+//! ## Configuration
+//!
+//! [`server::SessionsConfig::new`] starts from safe defaults (30-day sliding
+//! sessions, `__Host-` cookies, cross-site guard on, 100 sessions per user,
+//! 365 days of trail); every field is public and documented, and
+//! [`server::Sessions::new`] validates the whole with a message that says
+//! what to fix.
+//!
+//! ```no_run
+//! use std::{sync::Arc, time::Duration};
+//!
+//! use leptos_sessions::server::{CookieKey, IpMode, MaxMindGeo, SessionsConfig, TimeoutPreset};
+//!
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut config = SessionsConfig::new(CookieKey::new(std::env::var("SESSIONS_SECRET")?))
+//!     .with_timeout_preset(TimeoutPreset::NistAal2); // 1 h idle, 24 h absolute
+//! config.ip_mode = IpMode::Truncated; // never store a full IP
+//! config.trusted_proxies = vec!["10.0.0.0/8".parse()?]; // believe their X-Forwarded-For
+//! config.geo = Some(Arc::new(MaxMindGeo::open("GeoLite2-City.mmdb")?));
+//! config.repeated_failed_logins = Some((5, Duration::from_secs(15 * 60)));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Hooks
+//!
+//! Async and error-isolated: each runs on its own task after the request's
+//! work is done, and a hook that fails or panics never breaks a sign-in.
+//!
+//! ```no_run
+//! use leptos_sessions::server::{Hooks, NewDevice, RepeatedFailedLogins, SessionRevoked, SessionsConfig};
+//!
+//! # fn run(mut config: SessionsConfig) {
+//! config.hooks = Hooks::default()
+//!     .on_new_device(|n: NewDevice| async move {
+//!         // "New sign-in from 🇪🇸 Madrid, Spain · Firefox 139 on Windows"
+//!         println!("mail {}: new sign-in from {}", n.user_id, n.event.source_line(false));
+//!     })
+//!     .on_session_revoked(|r: SessionRevoked| async move { println!("revoked: {:?}", r.reason) })
+//!     .on_repeated_failed_logins(|r: RepeatedFailedLogins| async move {
+//!         println!("{} failed {} times", r.identity, r.count)
+//!     });
+//! # }
+//! ```
+//!
+//! ## The trail, for triage
+//!
+//! [`server::Sessions::trail`] is a composable, read-only query over every
+//! event; each filter is an indexed column.
+//!
+//! ```no_run
+//! use leptos_sessions::server::{Sessions, TrailGroup};
+//!
+//! # async fn run(sessions: Sessions) -> Result<(), sea_orm::DbErr> {
+//! let db = sessions.db();
+//! // Failed sign-ins per IP in the last 24 hours, busiest first:
+//! let per_ip = sessions.trail().failed_logins().last_24_hours().count_by(TrailGroup::Ip, db).await?;
+//! // Everything about one typed identity (an account-takeover investigation):
+//! let events = sessions.trail().for_identity("victim@example.com").recent().limit(50).all(db).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## JSON API
+//!
+//! The same rules and answers as the server functions, for native apps and
+//! scripts, authenticated by the session cookie: `GET /sessions`,
+//! `DELETE /sessions/{handle}`, `POST /sessions/revoke-others`,
+//! `GET /history?limit=n`.
+//!
+//! ```no_run
+//! # fn run(sessions: leptos_sessions::server::Sessions) {
+//! let app: axum::Router = axum::Router::new()
+//!     .nest("/api/v1", leptos_sessions::server::json_api::router())
+//!     .layer(sessions.layer());
+//! # }
+//! ```
+//!
+//! ## Admin and maintenance
+//!
+//! ```no_run
+//! # use leptos_sessions::server::{Sessions, SessionHandle};
+//! # async fn run(sessions: Sessions, handle: SessionHandle) -> Result<(), leptos_sessions::SessionsError> {
+//! let live = sessions.sessions_of("user-42").await?; // the user's live rows
+//! sessions.admin_revoke("user-42", &handle).await?; // one of them
+//! sessions.admin_revoke_all("user-42").await?; // disabling or deleting the account
+//! sessions.forget("user-42", &["ada@example.com"]).await?; // GDPR erasure
+//! let report = sessions.sweep().await?; // expiry, timeouts, cap, retention (run hourly)
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! ## Features
-//! * `ssr` — the server core ([`server`]) and server-function bodies.
+//!
+//! * `ssr` — the server core ([`server`]) and the server-function bodies.
 //! * `hydrate` — client-side hydration of the components.
+//!
+//! The store implements tower-sessions **0.14**'s `SessionStore`: the version
+//! axum-login 0.18 and every released store build on (see
+//! `examples/axum-login` in the repository for the two together).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
