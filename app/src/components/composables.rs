@@ -114,7 +114,7 @@ pub struct UseDevicesReturn {
 ///
 /// ## Usage
 ///
-/// ```rust,ignore
+/// ```
 /// use leptos::prelude::*;
 /// use leptos_sessions::components::{UseDevicesReturn, use_devices};
 ///
@@ -178,10 +178,21 @@ pub struct UseHistoryReturn {
 ///
 /// ## Usage
 ///
-/// ```rust,ignore
+/// ```
+/// use leptos::prelude::*;
 /// use leptos_sessions::components::{UseHistoryOptions, use_history_with_options};
 ///
-/// let history = use_history_with_options(UseHistoryOptions { limit: 50, ..Default::default() }).history;
+/// #[component]
+/// fn LongHistory() -> impl IntoView {
+///     let history = use_history_with_options(UseHistoryOptions { limit: 50, ..Default::default() }).history;
+///     view! {
+///         <Suspense fallback=|| "…">
+///             {move || Suspend::new(async move {
+///                 history.await.map(|list| list.entries.len()).unwrap_or(0)
+///             })}
+///         </Suspense>
+///     }
+/// }
 /// ```
 pub fn use_history() -> UseHistoryReturn {
     use_history_with_options(UseHistoryOptions::default())
@@ -228,13 +239,18 @@ pub struct UseLastLoginReturn {
 ///
 /// ## Usage
 ///
-/// ```rust,ignore
+/// ```
+/// use leptos::prelude::*;
 /// use leptos_sessions::components::use_last_login;
 ///
-/// let last = use_last_login().last_login;
-/// let used_google = move || {
-///     last.get().and_then(Result::ok).flatten().is_some_and(|l| l.matches("oauth", Some("google")))
-/// };
+/// #[component]
+/// fn GoogleHint() -> impl IntoView {
+///     let last = use_last_login().last_login;
+///     let used_google = move || {
+///         last.get().and_then(Result::ok).flatten().is_some_and(|l| l.matches("oauth", Some("google")))
+///     };
+///     view! { <Suspense fallback=|| ()>{move || used_google().then_some("You used Google last time")}</Suspense> }
+/// }
 /// ```
 pub fn use_last_login() -> UseLastLoginReturn {
     use_last_login_with_options(UseLastLoginOptions::default())

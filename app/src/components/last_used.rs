@@ -15,8 +15,16 @@ use crate::{i18n::*, types::AuthMethod};
 /// Several badges on one page share one lookup when the page provides
 /// [`super::use_last_login`]'s return value as context.
 ///
-/// ```rust,ignore
-/// <button>"Continue with Google" <LastUsedBadge method=AuthMethod::Oauth provider="google"/></button>
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_sessions::{components::LastUsedBadge, types::AuthMethod};
+///
+/// #[component]
+/// fn ContinueWithGoogle() -> impl IntoView {
+///     view! {
+///         <button>"Continue with Google" <LastUsedBadge method=AuthMethod::Oauth provider="google"/></button>
+///     }
+/// }
 /// ```
 #[component]
 pub fn LastUsedBadge(

@@ -266,11 +266,17 @@ type GateFn = Arc<dyn Fn(CurrentSession) -> Pin<Box<dyn Future<Output = bool> + 
 /// recently confirmed their identity. A gate that panics refuses (fails
 /// closed). Set it in [`SessionsConfig::require_reauthentication`](super::SessionsConfig::require_reauthentication).
 ///
-/// ```ignore
+/// ```no_run
+/// use leptos_sessions::server::{CurrentSession, ReauthGate, SessionsConfig};
+///
+/// # fn now_ms() -> i64 { 0 }
+/// # fn run(mut config: SessionsConfig) {
+/// // The host's "confirm your password" page stores `sudo_until` in the session.
 /// config.require_reauthentication = Some(ReauthGate::new(|current: CurrentSession| async move {
 ///     let confirmed: Option<i64> = current.session().get("sudo_until").await.ok().flatten();
 ///     confirmed.is_some_and(|until| until > now_ms())
 /// }));
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct ReauthGate(GateFn);

@@ -6,11 +6,15 @@
 //! functions use by default: a `/api/sessions/{handle}` route would shadow
 //! them), inside [`Sessions::layer`](crate::server::Sessions::layer):
 //!
-//! ```ignore
-//! let app = Router::new()
+//! ```no_run
+//! use axum::Router;
+//!
+//! # fn run(sessions: leptos_sessions::server::Sessions) {
+//! let app: Router = Router::new()
 //!     .nest("/api/v1", leptos_sessions::server::json_api::router())
 //!     // ... your routes ...
 //!     .layer(sessions.layer());
+//! # }
 //! ```
 //!
 //! | method | path | answer |

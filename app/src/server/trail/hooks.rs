@@ -3,13 +3,19 @@
 //! after the response-relevant work is done, and a hook that fails or panics
 //! is logged and never breaks a login, a logout or a page.
 //!
-//! ```ignore
+//! ```no_run
+//! use leptos_sessions::server::{CookieKey, Event, Hooks, NewDevice, SessionsConfig};
+//!
+//! # mod mailer { pub async fn new_device(_: &str, _: &str) {} }
+//! # mod audit { pub async fn log(_: impl serde::Serialize) {} }
+//! # fn run(key: CookieKey) {
 //! let mut config = SessionsConfig::new(key);
 //! config.hooks = Hooks::default()
 //!     .on_new_device(|new: NewDevice| async move {
 //!         mailer::new_device(&new.user_id, &new.event.source_line(false)).await;
 //!     })
 //!     .events(|event: Event| async move { audit::log(event.summary()).await });
+//! # }
 //! ```
 
 use std::{

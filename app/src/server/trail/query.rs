@@ -1,12 +1,17 @@
 //! Triage over the trail: a composable, read-only query.
 //!
-//! ```ignore
+//! ```no_run
+//! use leptos_sessions::server::{Sessions, TrailGroup};
+//!
+//! # async fn run(sessions: Sessions) -> Result<(), sea_orm::DbErr> {
 //! // Failed logins per IP in the last 24 hours, busiest first:
 //! let per_ip = sessions.trail().failed_logins().last_24_hours().count_by(TrailGroup::Ip, sessions.db()).await?;
 //! // Everything about one typed identity (account-takeover investigation):
 //! let all = sessions.trail().for_identity("Victim@Example.com ").recent().all(sessions.db()).await?;
 //! // Logins from one country:
 //! let n = sessions.trail().by_country("ru").logins().count(sessions.db()).await?;
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! Every filter is an indexed column; filters combine with AND. Nothing here
