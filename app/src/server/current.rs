@@ -207,18 +207,6 @@ impl CurrentSession {
         let user = self.require_user()?;
         self.sessions().list_devices(&user, self.id_hash().as_ref()).await
     }
-
-    /// This session's full registry row (device, IP, geo), to copy onto the
-    /// event that ends it; `None` when it is gone or unreadable (the event is
-    /// then written without those columns).
-    pub(crate) async fn row(&self, hash: &IdHash) -> Option<leptos_sessions_entity::session::Model> {
-        use sea_orm::EntityTrait as _;
-        leptos_sessions_entity::session::Entity::find_by_id(hash.as_str().to_owned())
-            .one(self.sessions().db())
-            .await
-            .ok()
-            .flatten()
-    }
 }
 
 pub(crate) fn store_error(err: tower_sessions::session::Error) -> SessionsError {

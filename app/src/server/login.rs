@@ -11,7 +11,7 @@ use super::{
     geo::{GeoInfo, round_coordinate},
     http::RequestInfo,
     ids::{IdHash, new_device_id},
-    registry::{self, INIT_KEY, ROW_KEY, RowInit, RowMeta},
+    registry::{self, INIT_KEY, ROW_KEY, RowInit, RowMeta, Watch},
     trail::{self, NewEvent, normalize_identity},
 };
 use crate::{
@@ -146,6 +146,13 @@ impl CurrentSession {
         if previous_user.is_some() && previous_user.as_deref() != Some(user_id) {
             self.session().clear().await;
         }
+        // Cycling deletes a signed-in row: the library's own doing (the
+        // tracker must not report it as a sign-out).
+        let _watch = self.id_hash().map(|hash| {
+            let watch = self.sessions().store().watch(&hash);
+            watch.claim();
+            watch
+        });
         self.session().cycle_id().await.map_err(store_error)
     }
 
@@ -265,11 +272,16 @@ impl CurrentSession {
     pub async fn logout(&self) -> Result<(), SessionsError> {
         let state = self.state();
         self.set_no_store();
-        let row = match &state.id_hash {
-            Some(hash) => self.row(hash).await,
-            None => None,
-        };
+        // Claimed: the event is written here, by nobody else; the store
+        // keeps the row's columns for it (also when the host or axum-login
+        // flushed the session earlier in this request).
+        let watch = state.id_hash.as_ref().map(|hash| {
+            let watch = self.sessions().store().watch(hash);
+            watch.claim();
+            watch
+        });
         self.session().flush().await.map_err(store_error)?;
+        let row = watch.as_ref().and_then(Watch::take_deleted);
         self.clear_state();
         if let (Some(user_id), Some(hash)) = (state.user_id, state.id_hash) {
             tracing::info!(user.id = %user_id, session = %hash.short(), "signed out");

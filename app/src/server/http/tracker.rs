@@ -21,7 +21,7 @@ use crate::{
         clock::duration_ms,
         current::{CurrentSession, apply_effects},
         ids::IdHash,
-        registry::{ROW_KEY, RowMeta},
+        registry::{ROW_KEY, RowMeta, Watch},
         trail::NewEvent,
     },
     types::{HistoryKind, ReasonCode},
@@ -68,8 +68,17 @@ where
                 return Ok(unavailable());
             }
             let state_changing = is_state_changing(req.method());
+            // A signed-in request watches its row: a sign-out the library
+            // does not perform itself (the host's `Session::flush` or
+            // `cycle_id`, axum-login's) still gets its `logout` event.
+            let signed_in = current.id_hash().filter(|_| current.user_id().is_some());
+            let watch = signed_in.as_ref().map(|hash| sessions.store().watch(hash));
             req.extensions_mut().insert(current.clone());
-            let mut res = inner.call(req).await?;
+            let res = inner.call(req).await;
+            if let (Some(hash), Some(watch)) = (signed_in, watch) {
+                record_foreign_sign_out(&sessions, &current, &hash, &watch).await;
+            }
+            let mut res = res?;
             apply_effects(&current, &mut res);
             if state_changing && sessions.store().needs_fence() {
                 // Whatever this request revoked (through the library or the
@@ -174,6 +183,30 @@ fn effective_touch_interval(touch_every: Option<Duration>, idle: Option<Duration
     }
 }
 
+/// Writes the `logout` event of a sign-out the library did not perform: the
+/// row this request started with was deleted through the store (a `flush` or
+/// `cycle_id` by anyone but the library) while the library still holds it
+/// as this request's session. The event carries the deleted row's columns.
+async fn record_foreign_sign_out(sessions: &Sessions, current: &CurrentSession, hash: &IdHash, watch: &Watch) {
+    // The library's own sign-out clears the state, its sign-in replaces the hash.
+    if current.id_hash().as_ref() != Some(hash) || current.user_id().is_none() {
+        return;
+    }
+    let Some(row) = watch.take_unclaimed() else {
+        return;
+    };
+    let state = current.state();
+    current.clear_state();
+    current.set_no_store();
+    tracing::info!(user.id = row.user_id.as_deref().unwrap_or_default(), session = %hash.short(), "signed out (session flushed outside the library)");
+    let mut event = NewEvent::new(HistoryKind::Logout, sessions.now_ms());
+    event.user_id = row.user_id.clone().or(state.user_id);
+    event.session_handle = Some(row.handle.clone());
+    event.request_id = current.request().request_id.clone();
+    event.source = Some(row);
+    sessions.write_events(vec![event]).await;
+}
+
 /// Ends a signed-in session that timed out, on its own request: the row goes
 /// through the store (`flush` deletes and evicts it), then an `expired` event.
 async fn expire(
@@ -183,7 +216,10 @@ async fn expire(
     meta: &RowMeta,
     reason: ReasonCode,
 ) -> Result<(), Unavailable> {
-    let row = current.row(id_hash).await;
+    // The library ends it: claimed, so no concurrent request reports it too;
+    // the store keeps the row's columns for the event.
+    let watch = sessions.store().watch(id_hash);
+    watch.claim();
     if let Err(err) = current.session().flush().await {
         tracing::error!(error = %err, "leptos-sessions: cannot end expired session");
         return Err(Unavailable);
@@ -193,7 +229,7 @@ async fn expire(
     event.reason = Some(reason.as_str().to_owned());
     event.user_id = meta.user_id.clone();
     event.session_handle = Some(meta.handle.clone());
-    event.source = row;
+    event.source = watch.take_deleted();
     sessions.write_events(vec![event]).await;
     Ok(())
 }

@@ -5,12 +5,15 @@
 //! other instances before the caller goes on. `queries` holds the reads
 //! (owner-scoped, user first) and the raw statements the store wraps;
 //! `row` the columns that travel between a request and its row; `cache` the
-//! in-memory copy and its cross-instance coherence (PostgreSQL).
+//! in-memory copy and its cross-instance coherence (PostgreSQL); `watch`
+//! the rows of running signed-in requests, so that a sign-out the library
+//! did not perform itself still gets its `logout` event.
 
 mod cache;
 mod queries;
 mod row;
 mod store;
+mod watch;
 
 pub use self::store::{RegistryCache, RegistryStore};
 pub(crate) use self::{
@@ -18,4 +21,5 @@ pub(crate) use self::{
         find_by_user_and_handle, rows_over_cap, same_browser_rows, timed_out, user_sessions, users_over_cap,
     },
     row::{INIT_KEY, ROW_KEY, RowInit, RowMeta, blank_row},
+    watch::Watch,
 };

@@ -33,6 +33,7 @@ use super::{
     INIT_KEY, ROW_KEY, RowInit, RowMeta,
     cache::{Cache, Entry},
     queries,
+    watch::{Watch, Watches},
 };
 use crate::server::{
     clock::Clock,
@@ -69,6 +70,8 @@ pub struct RegistryStore {
     clock: Arc<dyn Clock>,
     /// Set once, when the layer first runs (`None`: no cache).
     cache: Arc<OnceLock<Option<Arc<Cache>>>>,
+    /// Signed-in rows whose requests are running (see `registry/watch.rs`).
+    watches: Watches,
 }
 
 impl fmt::Debug for RegistryStore {
@@ -84,7 +87,14 @@ impl RegistryStore {
             db,
             clock,
             cache: Arc::new(OnceLock::new()),
+            watches: Watches::default(),
         }
+    }
+
+    /// Watches the row `id_hash` until the guard drops: if `SessionStore::delete`
+    /// removes it meanwhile, the row's columns are kept for the guard.
+    pub(crate) fn watch(&self, id_hash: &IdHash) -> Watch {
+        self.watches.watch(id_hash.as_str())
     }
 
     /// Turns the registry cache on (once; later calls are no-ops). The layer
@@ -370,16 +380,37 @@ impl SessionStore for RegistryStore {
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
         let id_hash = IdHash::of(session_id);
-        session::Entity::delete_many()
+        // A watched row (a signed-in request is running) is read first, so
+        // that whoever reports its end has its device columns. A read, not
+        // `DELETE … RETURNING`: MySQL has none.
+        let watched = self.watches.is_watched(id_hash.as_str());
+        let row = if watched {
+            session::Entity::find_by_id(id_hash.as_str().to_owned())
+                .one(&self.db)
+                .await
+                .unwrap_or_else(|err| {
+                    tracing::warn!(error = %err, "leptos-sessions: could not read a row before deleting it");
+                    None
+                })
+        } else {
+            None
+        };
+        let deleted = session::Entity::delete_many()
             .filter(session::Column::IdHash.eq(id_hash.as_str()))
             .exec(&self.db)
             .await
-            .map_err(backend)?;
+            .map_err(backend)?
+            .rows_affected;
         // Logout, id cycling and timeouts end here. Other instances hear of it
         // through the registry triggers; requests that change state are
         // fenced by the layer before their response leaves.
         if let Some(cache) = self.cache() {
             cache.evict([id_hash.as_str()]);
+        }
+        if deleted > 0
+            && let Some(row) = row
+        {
+            self.watches.deleted(row);
         }
         Ok(())
     }
