@@ -17,10 +17,14 @@
 //! | `trail` | the event writer and hook dispatch, [`TrailQuery`], the event queries and history views |
 //! | `device`, `geo` | user-agent intelligence, IP geolocation |
 //! | `config`, `clock`, `ids` | settings, time, ids/hashes/handles/the cookie key |
+//! | [`axum_login`] | feature `axum-login`: axum-login 0.18 on the same session (`Sessions::layer_with_auth`, `CurrentSession::login_with`, …) |
 //!
 //! See `docs/ARCHITECTURE.md` for a request's path through them and the
 //! invariants they keep.
 
+#[cfg(feature = "axum-login")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum-login")))]
+pub mod axum_login;
 mod clock;
 mod config;
 mod current;
