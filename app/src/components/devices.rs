@@ -8,6 +8,7 @@ use super::{
     composables::{UseDevicesReturn, use_devices},
     format::{RelativeAge, country_flag, relative_age},
     icons::DeviceIcon,
+    locale::with_sessions_i18n,
 };
 use crate::{
     api::{RevokeOtherSessions, RevokeSession},
@@ -27,6 +28,11 @@ pub fn Devices(
     #[prop(default = true)]
     sign_out_others: bool,
 ) -> impl IntoView {
+    with_sessions_i18n(move || view! { <DevicesView sign_out_others/> })
+}
+
+#[component]
+fn DevicesView(sign_out_others: bool) -> impl IntoView {
     let i18n = use_i18n();
     let UseDevicesReturn {
         devices,

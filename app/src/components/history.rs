@@ -8,6 +8,7 @@ use super::{
     composables::{UseHistoryOptions, UseHistoryReturn, use_history_with_options},
     format::country_flag,
     icons::{DeviceIcon, EventIcon},
+    locale::with_sessions_i18n,
 };
 use crate::{
     i18n::*,
@@ -24,6 +25,11 @@ pub fn History(
     #[prop(default = 10)]
     limit: u64,
 ) -> impl IntoView {
+    with_sessions_i18n(move || view! { <HistoryView limit/> })
+}
+
+#[component]
+fn HistoryView(limit: u64) -> impl IntoView {
     let i18n = use_i18n();
     let UseHistoryReturn { history } = use_history_with_options(UseHistoryOptions {
         limit,

@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::composables::{UseLastLoginReturn, use_last_login};
+use super::{
+    composables::{UseLastLoginReturn, use_last_login},
+    locale::with_sessions_i18n,
+};
 use crate::{i18n::*, types::AuthMethod};
 
 /// Renders a "Last used" badge when this browser's last sign-in used
@@ -36,6 +39,11 @@ pub fn LastUsedBadge(
     #[prop(optional, into)]
     provider: Option<String>,
 ) -> impl IntoView {
+    with_sessions_i18n(move || view! { <LastUsedView method provider/> })
+}
+
+#[component]
+fn LastUsedView(method: AuthMethod, provider: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let UseLastLoginReturn { last_login } =
         use_context::<UseLastLoginReturn>().unwrap_or_else(use_last_login);

@@ -18,6 +18,7 @@ mod format;
 mod history;
 mod icons;
 mod last_used;
+mod locale;
 
 use leptos::prelude::*;
 
@@ -31,6 +32,7 @@ pub use format::{RelativeAge, country_flag, relative_age};
 pub use history::History;
 pub use icons::{DeviceIcon, EventIcon};
 pub use last_used::LastUsedBadge;
+pub use locale::{SessionsLocale, provide_sessions_locale, sessions_locale};
 
 /// The whole page: [`Devices`] (with "Sign out of all other sessions" when
 /// there are others) and [`History`], sharing their actions so the history
@@ -42,10 +44,14 @@ pub fn SessionsPage(
     history_limit: u64,
 ) -> impl IntoView {
     provide_sessions_actions();
-    view! {
-        <div class="sessions-page">
-            <Devices/>
-            <History limit=history_limit/>
-        </div>
-    }
+    // One sub-context for both (when the page is not below the library's
+    // provider): the two inner components find it and use it.
+    locale::with_sessions_i18n(move || {
+        view! {
+            <div class="sessions-page">
+                <Devices/>
+                <History limit=history_limit/>
+            </div>
+        }
+    })
 }
