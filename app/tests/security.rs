@@ -32,6 +32,8 @@ backend_tests!(
     case24_cross_site_post_is_forbidden,
     case27_forwarded_for_only_from_trusted_proxies,
     case27_truncated_mode_never_stores_a_full_ip,
+    case33_client_written_forwarded_or_padding_never_becomes_the_recorded_ip,
+    case34_http2_authority_passes_and_a_scheme_mismatch_is_refused,
     case30_auth_events_are_logged_without_secrets,
     json_api_follows_the_server_function_rules,
 );
@@ -499,9 +501,90 @@ async fn case24_cross_site_post_is_forbidden(db: DatabaseConnection) -> Result<(
         .send_with(
             "POST",
             &format!("/revoke/{b_handle}"),
-            &[("origin", "http://app.test")],
+            &[("origin", "https://app.test")],
         )
         .await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    Ok(())
+}
+
+async fn case33_client_written_forwarded_or_padding_never_becomes_the_recorded_ip(
+    db: DatabaseConnection,
+) -> Result<()> {
+    // The default source: the proxy appends to X-Forwarded-For.
+    let app = TestApp::with_config(db, |c| {
+        c.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")];
+    })
+    .await?;
+    let padding = vec!["6.6.6.6"; 64].join(", ");
+    let spoofs: [Vec<(&str, String)>; 3] = [
+        // A client-written `Forwarded`, passed through by the proxy.
+        vec![
+            ("forwarded", "for=6.6.6.6".to_owned()),
+            ("x-forwarded-for", "81.2.69.142".to_owned()),
+        ],
+        // 64 padding entries before the proxy's, in one line …
+        vec![("x-forwarded-for", format!("{padding}, 81.2.69.142, 10.0.0.9"))],
+        // … or in the client's own line.
+        vec![
+            ("x-forwarded-for", padding.clone()),
+            ("x-forwarded-for", "81.2.69.142".to_owned()),
+        ],
+    ];
+    for (i, headers) in spoofs.iter().enumerate() {
+        let user = format!("user{i}");
+        let mut d = app.device(WIN_FIREFOX);
+        d.ip = "10.0.0.2".parse()?;
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = d.send_with("POST", &format!("/login/{user}"), &headers).await?;
+        assert_eq!(reply.status, StatusCode::OK, "{headers:?}");
+        let rows = app.sessions.sessions_of(&user).await?;
+        assert_eq!(rows[0].ip.as_deref(), Some("81.2.69.142"), "{headers:?}");
+        let events = event::Entity::find()
+            .filter(event::Column::UserId.eq(user.as_str()))
+            .all(app.db())
+            .await?;
+        assert!(!events.is_empty());
+        assert!(
+            events.iter().all(|e| e.ip.as_deref() == Some("81.2.69.142")),
+            "{headers:?}"
+        );
+    }
+    Ok(())
+}
+
+async fn case34_http2_authority_passes_and_a_scheme_mismatch_is_refused(db: DatabaseConnection) -> Result<()> {
+    use axum::body::Body;
+    use tower::ServiceExt as _;
+
+    let app = TestApp::new(db).await?;
+    // What hyper hands the router for an HTTP/2 request: the `:authority` in
+    // the URI and no `Host` header.
+    let post = |origin: &'static str, user: &str| {
+        let mut req = axum::http::Request::post(format!("https://app.test/login/{user}"))
+            .header("origin", origin)
+            .header("sec-fetch-site", "same-origin")
+            .header("user-agent", MAC_CHROME)
+            .body(Body::empty())
+            .expect("request");
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([203, 0, 113, 7], 40000))));
+        assert!(req.headers().get("host").is_none());
+        app.router.clone().oneshot(req)
+    };
+    let reply = post("https://app.test", "ada").await?;
+    assert_eq!(reply.status(), StatusCode::OK, "same origin over HTTP/2");
+    for origin in ["http://app.test", "https://app.test:8443", "https://evil.example"] {
+        let reply = post(origin, "mallory").await?;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{origin}");
+    }
+    // The same over HTTP/1.1 (`Host`): the scheme counts there too.
+    let mut d = app.device(MAC_CHROME);
+    let reply = d
+        .send_with("POST", "/login/mallory", &[("origin", "http://app.test")])
+        .await?;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(app.sessions.sessions_of("mallory").await?.is_empty());
+    assert_eq!(app.sessions.sessions_of("ada").await?.len(), 1);
     Ok(())
 }

@@ -2,6 +2,8 @@
 
 use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
 
+use http::HeaderMap;
+
 use super::{
     current::ReauthGate, device::DeviceParser, geo::GeoLookup, ids::CookieKey, registry::RegistryCache,
     trail::Hooks,
@@ -83,6 +85,96 @@ impl std::str::FromStr for IpNet {
     }
 }
 
+/// A host closure that picks the client IP: `(socket peer, request headers)`
+/// → the address to record (`None`: the socket peer).
+pub type IpResolver = Arc<dyn Fn(Option<IpAddr>, &HeaderMap) -> Option<IpAddr> + Send + Sync>;
+
+/// Which request header carries the client IP, set by the proxy in front of
+/// the app (the reference gem's `ip_resolver`).
+///
+/// A header is believed only when the socket peer is one of
+/// [`SessionsConfig::trusted_proxies`]; from any other peer the socket peer
+/// is the client. Name exactly the header *your* proxy writes: a header it
+/// merely passes through is whatever the client wrote.
+///
+/// Parses from its header name (`"x-forwarded-for"`, `"forwarded"`,
+/// `"x-real-ip"`, `"cf-connecting-ip"`, or `"peer"`), e.g. from an
+/// environment variable.
+#[derive(Clone, Default)]
+pub enum ClientIpSource {
+    /// The socket peer; no header is read.
+    Peer,
+    /// `X-Forwarded-For`, which nginx (`$proxy_add_x_forwarded_for`),
+    /// HAProxy, AWS/GCP load balancers, Traefik, Caddy and Envoy append to.
+    /// Walked right to left: trusted-proxy hops are skipped and the first
+    /// untrusted address is the client, so nothing the client wrote to the
+    /// left of it counts, however long. The default (with no trusted proxies,
+    /// the default too, that is the socket peer).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded` (its `for=` parameters), walked like
+    /// `X-Forwarded-For`. Only for a proxy that appends `Forwarded`; most
+    /// pass a client's `Forwarded` through untouched.
+    Forwarded,
+    /// `X-Real-IP`: one address, overwritten by the proxy (nginx
+    /// `proxy_set_header X-Real-IP $remote_addr`). The last value is used.
+    XRealIp,
+    /// `CF-Connecting-IP`, set by Cloudflare (trust Cloudflare's ranges).
+    CfConnectingIp,
+    /// A host closure, called for every request whatever the peer (it decides
+    /// what to trust); `None` means the socket peer.
+    Custom(IpResolver),
+}
+
+impl fmt::Debug for ClientIpSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Peer => "Peer",
+            Self::XForwardedFor => "XForwardedFor",
+            Self::Forwarded => "Forwarded",
+            Self::XRealIp => "XRealIp",
+            Self::CfConnectingIp => "CfConnectingIp",
+            Self::Custom(_) => "Custom(..)",
+        })
+    }
+}
+
+impl ClientIpSource {
+    /// The header read, lower-case (`None` for the peer and a closure).
+    pub fn header_name(&self) -> Option<&'static str> {
+        match self {
+            Self::Peer | Self::Custom(_) => None,
+            Self::XForwardedFor => Some("x-forwarded-for"),
+            Self::Forwarded => Some("forwarded"),
+            Self::XRealIp => Some("x-real-ip"),
+            Self::CfConnectingIp => Some("cf-connecting-ip"),
+        }
+    }
+}
+
+impl std::str::FromStr for ClientIpSource {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        [
+            Self::Peer,
+            Self::XForwardedFor,
+            Self::Forwarded,
+            Self::XRealIp,
+            Self::CfConnectingIp,
+        ]
+        .into_iter()
+        .find(|source| {
+            source
+                .header_name()
+                .unwrap_or("peer")
+                .eq_ignore_ascii_case(s)
+        })
+        .ok_or_else(|| ConfigError::ClientIpSource(s.to_owned()))
+    }
+}
+
 /// Everything configurable, with the defaults of the reference gem.
 ///
 /// Build it with [`SessionsConfig::new`] (which takes the only required value,
@@ -117,10 +209,26 @@ pub struct SessionsConfig {
     pub track_failed_logins: bool,
     /// Store full or truncated IPs. Default: [`IpMode::Full`].
     pub ip_mode: IpMode,
-    /// Peers whose `X-Forwarded-For` / `Forwarded` headers are believed. Default: none.
+    /// Peers (the proxies in front of the app) whose client-IP header
+    /// ([`client_ip_source`](Self::client_ip_source)) is believed. Default:
+    /// none, so the client IP is the socket peer.
     pub trusted_proxies: Vec<IpNet>,
+    /// The header the trusted proxies set. Default:
+    /// [`ClientIpSource::XForwardedFor`] (read only from `trusted_proxies`).
+    pub client_ip_source: ClientIpSource,
+    /// The app's own origin, e.g. `https://example.com` (scheme, host and
+    /// port, no path). When set, a state-changing request must come from it
+    /// (or from [`allowed_origins`](Self::allowed_origins)), whatever its
+    /// `Host`. When `None`, the own origin is the request's authority
+    /// (HTTP/2 `:authority`, else `Host`) with the scheme `https` — or
+    /// `http` with [`dev_insecure_cookies`](Self::dev_insecure_cookies), and
+    /// also `http` for a loopback host (`localhost`, `127.0.0.0/8`, `::1`),
+    /// which browsers treat as a secure context. Behind a TLS-terminating
+    /// proxy that rewrites `Host`, set this. Default: `None`.
+    pub public_origin: Option<String>,
     /// Extra origins (e.g. `https://app.example.com`) allowed to send
-    /// state-changing requests, besides the request's own host. Default: none.
+    /// state-changing requests, besides the app's own (scheme, host and port
+    /// must match exactly). Default: none.
     pub allowed_origins: Vec<String>,
     /// Reject cross-site state-changing requests. Default: `true`.
     pub cross_site_guard: bool,
@@ -181,6 +289,8 @@ impl fmt::Debug for SessionsConfig {
             .field("track_failed_logins", &self.track_failed_logins)
             .field("ip_mode", &self.ip_mode)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("client_ip_source", &self.client_ip_source)
+            .field("public_origin", &self.public_origin)
             .field("allowed_origins", &self.allowed_origins)
             .field("cross_site_guard", &self.cross_site_guard)
             .field("events_retention", &self.events_retention)
@@ -219,6 +329,8 @@ impl SessionsConfig {
             track_failed_logins: true,
             ip_mode: IpMode::Full,
             trusted_proxies: Vec::new(),
+            client_ip_source: ClientIpSource::default(),
+            public_origin: None,
             allowed_origins: Vec::new(),
             cross_site_guard: true,
             events_retention: Some(Duration::from_secs(365 * 24 * 3600)),
@@ -303,8 +415,8 @@ impl SessionsConfig {
                 return Err(ConfigError::NativeAppName(name.clone()));
             }
         }
-        for origin in &self.allowed_origins {
-            if !(origin.starts_with("https://") || origin.starts_with("http://")) || origin.ends_with('/') {
+        for origin in self.allowed_origins.iter().chain(&self.public_origin) {
+            if !is_origin(origin) {
                 return Err(ConfigError::Origin(origin.clone()));
             }
         }
@@ -339,6 +451,21 @@ impl SessionsConfig {
     }
 }
 
+/// `scheme://host[:port]` with an http(s) scheme, a non-empty host and no
+/// path, query, fragment or user info.
+fn is_origin(origin: &str) -> bool {
+    let Some(authority) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !authority.is_empty()
+        && !authority.starts_with(':')
+        && !authority.contains(['/', '?', '#', '@', ' '])
+        && authority.parse::<http::uri::Authority>().is_ok()
+}
+
 /// A configuration value that cannot work.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -363,8 +490,13 @@ pub enum ConfigError {
     #[error("max_user_agent_len must be between 64 and 16384 (got {0})")]
     UserAgentLen(usize),
     /// Origin not of the form `scheme://host[:port]`.
-    #[error("allowed origin {0:?} must look like https://host[:port] with no trailing slash")]
+    #[error("origin {0:?} (allowed_origins / public_origin) must look like https://host[:port] with no path or trailing slash")]
     Origin(String),
+    /// An unknown client-IP header name.
+    #[error(
+        "client IP source {0:?} must be one of x-forwarded-for, forwarded, x-real-ip, cf-connecting-ip or peer"
+    )]
+    ClientIpSource(String),
     /// Threshold or window of repeated-failure detection out of range.
     #[error("repeated_failed_logins needs a threshold of at least 1 and a window of at least 1 s")]
     RepeatedFailedLogins,
@@ -408,6 +540,25 @@ mod tests {
         assert!(one.contains("::1".parse()?));
         assert!("10.0.0.0/33".parse::<IpNet>().is_err());
         assert!("nonsense".parse::<IpNet>().is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn origins_and_ip_sources_are_validated() -> anyhow::Result<()> {
+        let mut cfg = SessionsConfig::new(CookieKey::random());
+        cfg.public_origin = Some("https://example.com:8443".into());
+        cfg.allowed_origins = vec!["http://localhost:3000".into()];
+        assert_eq!(cfg.validate(), Ok(()));
+        for bad in ["example.com", "https://example.com/", "https://", "ftp://x", "https://a/b", "https://u@x"] {
+            cfg.public_origin = Some(bad.into());
+            assert!(cfg.validate().is_err(), "{bad}");
+        }
+        assert_eq!(
+            "X-Real-IP".parse::<ClientIpSource>()?.header_name(),
+            Some("x-real-ip")
+        );
+        assert!(matches!("peer".parse()?, ClientIpSource::Peer));
+        assert!("x-client-ip".parse::<ClientIpSource>().is_err());
         Ok(())
     }
 

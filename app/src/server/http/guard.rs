@@ -5,11 +5,11 @@
 use std::task::{Context, Poll};
 
 use axum::{body::Body, response::IntoResponse};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri, header, uri::Authority};
 use tower::Service;
 
 use super::BoxFuture;
-use crate::server::Sessions;
+use crate::server::{Sessions, SessionsConfig};
 
 /// Outermost service: rejects cross-site state-changing requests before any
 /// session work, and hardens the session cookie's removal.
@@ -41,7 +41,7 @@ where
             let config = sessions.config();
             if config.cross_site_guard
                 && is_state_changing(req.method())
-                && let Err(why) = check_same_origin(req.headers(), &config.allowed_origins)
+                && let Err(why) = check_same_origin(req.uri(), req.headers(), config)
             {
                 tracing::info!(method = %req.method(), path = %req.uri().path(), why, "cross-site request rejected");
                 return Ok(forbidden());
@@ -90,21 +90,30 @@ pub fn is_state_changing(method: &Method) -> bool {
 }
 
 /// Same-origin check for a state-changing request: `Sec-Fetch-Site:
-/// cross-site` is refused; an `Origin` must be the request's own host or an
-/// allowed origin (`null` never is); with neither header, a `Referer` is
+/// cross-site` is refused; an `Origin` must be the app's own origin or an
+/// allowed one (`null` never is); with neither header, a `Referer` is
 /// checked the same way; with none at all (non-browser clients) it passes.
+///
+/// The app's own origin is [`SessionsConfig::public_origin`] when set.
+/// Otherwise it is the request's authority — the URI's (HTTP/2
+/// `:authority`, an absolute-form HTTP/1.1 target), else `Host` — with the
+/// app's scheme: `https`; `http` too with `dev_insecure_cookies` or for a
+/// loopback host (browsers treat `http://localhost` as a secure context).
+/// The request's own scheme is not consulted: behind a TLS-terminating
+/// proxy it names the proxy's hop, not the browser's. Scheme, host and
+/// port are compared (default ports normalised, hosts case-insensitively);
+/// [`SessionsConfig::allowed_origins`] must match exactly.
 ///
 /// # Errors
 /// A short reason for the log.
-pub fn check_same_origin(headers: &HeaderMap, allowed: &[String]) -> Result<(), &'static str> {
+pub fn check_same_origin(uri: &Uri, headers: &HeaderMap, config: &SessionsConfig) -> Result<(), &'static str> {
     let sec_fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if sec_fetch_site.is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
         return Err("sec-fetch-site: cross-site");
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().map_err(|_| "malformed origin")?;
-        return if origin_matches(origin, host, allowed) {
+        return if is_own_or_allowed(origin, uri, headers, config) {
             Ok(())
         } else {
             Err("foreign origin")
@@ -116,7 +125,7 @@ pub fn check_same_origin(headers: &HeaderMap, allowed: &[String]) -> Result<(), 
     if let Some(referer) = headers.get(header::REFERER) {
         let referer = referer.to_str().map_err(|_| "malformed referer")?;
         let origin = referer_origin(referer).ok_or("malformed referer")?;
-        return if origin_matches(origin, host, allowed) {
+        return if is_own_or_allowed(origin, uri, headers, config) {
             Ok(())
         } else {
             Err("foreign referer")
@@ -125,23 +134,85 @@ pub fn check_same_origin(headers: &HeaderMap, allowed: &[String]) -> Result<(), 
     Ok(())
 }
 
-fn origin_matches(origin: &str, host: Option<&str>, allowed: &[String]) -> bool {
-    let origin = origin.trim();
-    if origin.eq_ignore_ascii_case("null") {
+/// A parsed `scheme://host[:port]`: scheme and host lower-case, the port
+/// explicit.
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    https: bool,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    fn parse(origin: &str) -> Option<Self> {
+        let origin = origin.trim();
+        let (https, rest) = match origin.split_once("://")? {
+            (scheme, rest) if scheme.eq_ignore_ascii_case("https") => (true, rest),
+            (scheme, rest) if scheme.eq_ignore_ascii_case("http") => (false, rest),
+            _ => return None,
+        };
+        let (host, port) = parse_authority(rest)?;
+        Some(Self {
+            https,
+            host,
+            port: port.unwrap_or(if https { 443 } else { 80 }),
+        })
+    }
+}
+
+/// `host[:port]` with nothing else (no user info, path or query).
+fn parse_authority(authority: &str) -> Option<(String, Option<u16>)> {
+    if authority.is_empty() || authority.contains(['@', '/', '?', '#']) {
+        return None;
+    }
+    let parsed: Authority = authority.parse().ok()?;
+    let host = parsed.host();
+    if host.is_empty() {
+        return None;
+    }
+    Some((host.to_ascii_lowercase(), parsed.port_u16()))
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
+}
+
+fn is_own_or_allowed(origin: &str, uri: &Uri, headers: &HeaderMap, config: &SessionsConfig) -> bool {
+    if origin.trim().eq_ignore_ascii_case("null") {
         return false;
     }
-    if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
-        return true;
-    }
-    let Some(authority) = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-    else {
+    let Some(origin) = Origin::parse(origin) else {
         return false;
     };
-    host.is_some_and(|h| {
-        !authority.is_empty() && !authority.contains('/') && authority.eq_ignore_ascii_case(h.trim())
-    })
+    if config
+        .allowed_origins
+        .iter()
+        .chain(&config.public_origin)
+        .any(|allowed| Origin::parse(allowed).is_some_and(|a| a == origin))
+    {
+        return true;
+    }
+    if config.public_origin.is_some() {
+        return false;
+    }
+    // The request's authority: HTTP/2 `:authority` (and absolute-form
+    // targets) live in the URI, which wins over `Host` (RFC 9112 §3.2.2).
+    let authority = match uri.authority() {
+        Some(a) => Some(a.as_str()),
+        None => headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    };
+    let Some((host, port)) = authority.and_then(|a| parse_authority(a.trim())) else {
+        return false;
+    };
+    let scheme_ok = origin.https || config.dev_insecure_cookies || is_loopback(&host);
+    let port = port.unwrap_or(if origin.https { 443 } else { 80 });
+    scheme_ok && origin.host == host && origin.port == port
 }
 
 fn referer_origin(referer: &str) -> Option<&str> {
@@ -196,10 +267,22 @@ mod tests {
         m
     }
 
+    fn config(tweak: impl FnOnce(&mut SessionsConfig)) -> SessionsConfig {
+        let mut config = SessionsConfig::new(crate::server::CookieKey::random());
+        config.allowed_origins = vec!["https://app.example.com".to_owned()];
+        tweak(&mut config);
+        config
+    }
+
+    fn passes(config: &SessionsConfig, uri: &str, pairs: &[(&'static str, &'static str)]) -> bool {
+        let uri: Uri = uri.parse().unwrap_or_default();
+        check_same_origin(&uri, &h(pairs), config).is_ok()
+    }
+
     #[test]
     fn case24_same_origin_rules() {
-        let allowed = vec!["https://app.example.com".to_owned()];
-        let ok = |pairs| check_same_origin(&h(pairs), &allowed).is_ok();
+        let config = config(|_| {});
+        let ok = |pairs| passes(&config, "/", pairs);
         assert!(ok(&[("host", "example.com"), ("origin", "https://example.com")]));
         assert!(ok(&[
             ("host", "api.example.com"),
@@ -221,6 +304,79 @@ mod tests {
             ("referer", "https://evil.com/example.com")
         ]));
         assert!(ok(&[("host", "example.com")]));
+        // Ports: default ones are the same origin, others are not.
+        assert!(ok(&[("host", "example.com:443"), ("origin", "https://example.com")]));
+        assert!(ok(&[("host", "Example.COM"), ("origin", "https://example.com:443")]));
+        assert!(!ok(&[("host", "example.com:8443"), ("origin", "https://example.com")]));
+        assert!(!ok(&[("host", "example.com"), ("origin", "https://user@example.com")]));
+        // No authority at all: an Origin cannot be ours.
+        assert!(!ok(&[("origin", "https://example.com")]));
+    }
+
+    #[test]
+    fn case34_an_http2_authority_without_host_is_the_request_authority() {
+        let config = config(|_| {});
+        // HTTP/2 carries `:authority` in the URI and usually no `Host`.
+        assert!(passes(
+            &config,
+            "https://example.com/api/revoke",
+            &[("origin", "https://example.com")]
+        ));
+        assert!(!passes(
+            &config,
+            "https://example.com/api/revoke",
+            &[("origin", "https://evil.example")]
+        ));
+        // The URI's authority wins over a `Host` that disagrees.
+        assert!(!passes(
+            &config,
+            "https://example.com/",
+            &[("host", "evil.example"), ("origin", "https://evil.example")]
+        ));
+    }
+
+    #[test]
+    fn case34_an_origin_differing_only_in_scheme_is_refused() {
+        let config = config(|_| {});
+        assert!(!passes(
+            &config,
+            "/",
+            &[("host", "example.com"), ("origin", "http://example.com")]
+        ));
+        assert!(!passes(
+            &config,
+            "/",
+            &[("host", "example.com"), ("referer", "http://example.com/settings")]
+        ));
+        assert!(!passes(
+            &config,
+            "/",
+            &[("host", "api.example.com"), ("origin", "http://app.example.com")]
+        ));
+        // Loopback is a secure context over http (local development) …
+        for host in ["127.0.0.1:3000", "localhost:3000", "[::1]:3000"] {
+            let origin = match host {
+                "127.0.0.1:3000" => "http://127.0.0.1:3000",
+                "localhost:3000" => "http://localhost:3000",
+                _ => "http://[::1]:3000",
+            };
+            assert!(passes(&config, "/", &[("host", host), ("origin", origin)]), "{host}");
+        }
+        // … and dev mode is plain http, where https is no weaker.
+        let dev = super::tests::config(|c| c.dev_insecure_cookies = true);
+        assert!(passes(&dev, "/", &[("host", "example.com"), ("origin", "http://example.com")]));
+        assert!(passes(&dev, "/", &[("host", "example.com"), ("origin", "https://example.com")]));
+    }
+
+    #[test]
+    fn case34_a_public_origin_is_the_only_own_origin() {
+        let config = config(|c| c.public_origin = Some("https://example.com".into()));
+        let ok = |pairs| passes(&config, "/", pairs);
+        assert!(ok(&[("host", "internal:3000"), ("origin", "https://example.com")]));
+        assert!(ok(&[("host", "internal:3000"), ("origin", "https://app.example.com")]));
+        assert!(!ok(&[("host", "internal:3000"), ("origin", "http://internal:3000")]));
+        assert!(!ok(&[("host", "example.com"), ("origin", "http://example.com")]));
+        assert!(!ok(&[("host", "evil.example"), ("origin", "https://evil.example")]));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use http::{HeaderMap, header};
 
-use crate::server::config::{IpMode, IpNet, SessionsConfig};
+use crate::server::config::{ClientIpSource, IpMode, IpNet, SessionsConfig};
 
 /// The request facts the tracker records. No secrets in here.
 #[derive(Debug, Clone, Default)]
@@ -38,8 +38,13 @@ const DEVICE_HEADERS: &[&str] = &[
 impl RequestInfo {
     /// Collects the request facts.
     pub fn from_parts(headers: &HeaderMap, peer: Option<SocketAddr>, config: &SessionsConfig) -> Self {
-        let ip = client_ip(peer.map(|p| p.ip()), headers, &config.trusted_proxies)
-            .map(|ip| anonymize(ip, config.ip_mode));
+        let ip = client_ip(
+            peer.map(|p| p.ip()),
+            headers,
+            &config.trusted_proxies,
+            &config.client_ip_source,
+        )
+        .map(|ip| anonymize(ip, config.ip_mode));
         let user_agent = headers
             .get(header::USER_AGENT)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
@@ -103,58 +108,95 @@ pub fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator
         })
 }
 
-/// The client IP: the socket peer, unless the peer is a trusted proxy, in which
-/// case the right-most untrusted address of `Forwarded` / `X-Forwarded-For`.
-pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
-    let peer = peer?.to_canonical();
+/// Hops read from the right of a list header, at most: a client can write
+/// any number of entries to the left of the proxy's, never to its right.
+pub const MAX_HOPS: usize = 64;
+
+/// The client IP per `source`: the socket peer, unless the peer is a trusted
+/// proxy, in which case the header that proxy sets decides. A list header
+/// (`X-Forwarded-For`, `Forwarded`) is walked right to left: trusted hops
+/// are skipped and the first untrusted address is the client; a hop that
+/// does not parse (`unknown`, an obfuscated name) stops the walk at the
+/// closest address known. A single-value header (`X-Real-IP`,
+/// `CF-Connecting-IP`) is the proxy's own statement: its last value. A
+/// [`ClientIpSource::Custom`] closure is asked whatever the peer. Always
+/// canonical (no IPv4-mapped IPv6); `None` only without a peer.
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[IpNet],
+    source: &ClientIpSource,
+) -> Option<IpAddr> {
+    let peer = peer.map(|p| p.to_canonical());
+    if let ClientIpSource::Custom(resolve) = source {
+        return resolve(peer, headers).map(|ip| ip.to_canonical()).or(peer);
+    }
+    let peer = peer?;
     let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(peer) {
         return Some(peer);
     }
-    let mut chain = forwarded_chain(headers);
-    // Walk from the closest hop outwards; the first untrusted address is the client.
+    let mut chain = forwarded_chain(headers, source);
+    if matches!(source, ClientIpSource::XRealIp | ClientIpSource::CfConnectingIp) {
+        return Some(chain.pop().flatten().unwrap_or(peer));
+    }
+    // From the closest hop outwards; the first untrusted address is the client.
+    let mut closest_known = peer;
     while let Some(hop) = chain.pop() {
         match hop {
-            Some(ip) if is_trusted(ip) => continue,
+            Some(ip) if is_trusted(ip) => closest_known = ip,
             Some(ip) => return Some(ip),
-            // An unparseable hop: we cannot know who is behind it; stop at it.
-            None => return Some(peer),
+            // Unparseable: nobody to believe behind it.
+            None => return Some(closest_known),
         }
     }
-    Some(peer)
+    Some(closest_known)
 }
 
-/// Addresses from `Forwarded` (preferred) or `X-Forwarded-For`, left (client)
-/// to right (closest proxy). `None` entries are hops that did not parse.
-pub fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    let forwarded: Vec<&str> = headers
-        .get_all(header::FORWARDED)
+/// The addresses of the header `source` names, left (furthest) to right
+/// (closest proxy): the right-most [`MAX_HOPS`] entries of a list header,
+/// the last value of a single-value one, nothing for the peer or a closure.
+/// `None` entries are hops that did not parse (a `Forwarded` element
+/// without `for=` included).
+pub fn forwarded_chain(headers: &HeaderMap, source: &ClientIpSource) -> Vec<Option<IpAddr>> {
+    let Some(name) = source.header_name() else {
+        return Vec::new();
+    };
+    let take = match source {
+        ClientIpSource::XForwardedFor | ClientIpSource::Forwarded => MAX_HOPS,
+        _ => 1,
+    };
+    let forwarded = matches!(source, ClientIpSource::Forwarded);
+    // Header lines in order form one list (RFC 9110 §5.3): walk it backwards,
+    // on bytes, so that a non-UTF-8 entry written by the client costs only
+    // its own hop.
+    let mut chain: Vec<Option<IpAddr>> = headers
+        .get_all(name)
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .rev()
+        .flat_map(|v| v.as_bytes().rsplit(|b| *b == b','))
+        .take(take)
+        .map(|entry| {
+            let entry = std::str::from_utf8(entry).ok()?.trim();
+            if forwarded {
+                forwarded_for(entry)
+            } else {
+                parse_node(entry)
+            }
+        })
         .collect();
-    if !forwarded.is_empty() {
-        return forwarded
-            .iter()
-            .flat_map(|v| v.split(','))
-            .take(64)
-            .filter_map(|element| {
-                element.split(';').find_map(|pair| {
-                    let (k, v) = pair.trim().split_once('=')?;
-                    k.trim()
-                        .eq_ignore_ascii_case("for")
-                        .then(|| parse_forwarded_node(v.trim()))
-                })
-            })
-            .collect();
-    }
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .take(64)
-        .map(|s| parse_node(s.trim()))
-        .collect()
+    chain.reverse();
+    chain
+}
+
+/// The `for=` node of one `Forwarded` element.
+fn forwarded_for(element: &str) -> Option<IpAddr> {
+    element.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("for")
+            .then(|| parse_forwarded_node(v.trim()))
+    })?
 }
 
 fn parse_forwarded_node(v: &str) -> Option<IpAddr> {
@@ -209,34 +251,122 @@ mod tests {
         h
     }
 
+    const XFF: ClientIpSource = ClientIpSource::XForwardedFor;
+    const FORWARDED: ClientIpSource = ClientIpSource::Forwarded;
+
     #[test]
     fn case27_forwarded_for_from_untrusted_peer_is_ignored() -> anyhow::Result<()> {
         let h = headers(&[("x-forwarded-for", "1.2.3.4")]);
         let peer: IpAddr = "203.0.113.9".parse()?;
-        assert_eq!(client_ip(Some(peer), &h, &[]), Some(peer));
+        assert_eq!(client_ip(Some(peer), &h, &[], &XFF), Some(peer));
         let trusted = vec!["203.0.113.0/24".parse()?];
-        assert_eq!(client_ip(Some(peer), &h, &trusted), Some("1.2.3.4".parse()?));
+        assert_eq!(client_ip(Some(peer), &h, &trusted, &XFF), Some("1.2.3.4".parse()?));
+        assert_eq!(
+            client_ip(Some(peer), &h, &trusted, &ClientIpSource::Peer),
+            Some(peer),
+            "the socket peer reads no header"
+        );
         Ok(())
     }
 
     #[test]
     fn forwarded_chain_skips_trusted_hops_and_spoofed_prefixes() -> anyhow::Result<()> {
         let trusted = vec!["10.0.0.0/8".parse()?];
+        let proxy = Some("10.0.0.1".parse()?);
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 81.2.69.142, 10.0.0.2")]);
+        assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("81.2.69.142".parse()?));
+        let h = headers(&[("forwarded", "for=\"[2001:db8::1]:443\";proto=https, for=10.1.1.1")]);
+        assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("2001:db8::1".parse()?));
+        let h = headers(&[("x-forwarded-for", "garbage")]);
+        assert_eq!(client_ip(proxy, &h, &trusted, &XFF), proxy);
+        // Every hop trusted (an internal client): the furthest one.
+        let h = headers(&[("x-forwarded-for", "10.9.9.9, 10.0.0.2")]);
+        assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("10.9.9.9".parse()?));
+        Ok(())
+    }
+
+    #[test]
+    fn case33_a_client_written_forwarded_never_wins_over_the_proxys_x_forwarded_for() -> anyhow::Result<()> {
+        let trusted = vec!["10.0.0.0/8".parse()?];
+        let proxy = Some("10.0.0.1".parse()?);
+        // nginx appends to X-Forwarded-For and passes the client's Forwarded through.
+        let h = headers(&[
+            ("forwarded", "for=6.6.6.6"),
+            ("x-forwarded-for", "7.7.7.7, 81.2.69.142"),
+        ]);
         assert_eq!(
-            client_ip(Some("10.0.0.1".parse()?), &h, &trusted),
+            client_ip(proxy, &h, &trusted, &ClientIpSource::default()),
             Some("81.2.69.142".parse()?)
         );
-        let h = headers(&[("forwarded", "for=\"[2001:db8::1]:443\";proto=https, for=10.1.1.1")]);
-        assert_eq!(
-            client_ip(Some("10.0.0.1".parse()?), &h, &trusted),
-            Some("2001:db8::1".parse()?)
+        // And the other way round, for a proxy that appends `Forwarded`.
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("forwarded", "for=7.7.7.7, for=81.2.69.142;proto=https"),
+        ]);
+        assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("81.2.69.142".parse()?));
+        Ok(())
+    }
+
+    #[test]
+    fn case33_padding_never_pushes_the_proxys_entry_out() -> anyhow::Result<()> {
+        let trusted = vec!["10.0.0.0/8".parse()?];
+        let proxy = Some("10.0.0.1".parse()?);
+        for n in [63, 64, 65, 1000] {
+            let padding = vec!["6.6.6.6"; n].join(", ");
+            // In the client's own header line, or a line of its own before the proxy's.
+            let joined = format!("{padding}, 81.2.69.142, 10.0.0.7");
+            for h in [
+                headers(&[("x-forwarded-for", joined.as_str())]),
+                headers(&[
+                    ("x-forwarded-for", padding.as_str()),
+                    ("x-forwarded-for", "81.2.69.142, 10.0.0.7"),
+                ]),
+            ] {
+                assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("81.2.69.142".parse()?), "{n}");
+            }
+            let fwd = format!("{}, for=81.2.69.142", vec!["for=6.6.6.6"; n].join(", "));
+            let h = headers(&[("forwarded", fwd.as_str())]);
+            assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("81.2.69.142".parse()?), "{n}");
+        }
+        // A non-UTF-8 entry written by the client costs only its own hop.
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"\xff\xfe, 81.2.69.142")?,
         );
-        let h = headers(&[("x-forwarded-for", "garbage")]);
+        assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("81.2.69.142".parse()?));
+        Ok(())
+    }
+
+    #[test]
+    fn single_value_headers_and_a_host_closure() -> anyhow::Result<()> {
+        let trusted = vec!["10.0.0.0/8".parse()?];
+        let proxy = Some("10.0.0.1".parse()?);
+        let outsider = Some("203.0.113.9".parse()?);
+        let h = headers(&[
+            ("x-real-ip", "6.6.6.6"),
+            ("x-real-ip", "81.2.69.142"),
+            ("cf-connecting-ip", "2001:db8::7"),
+            ("x-forwarded-for", "9.9.9.9"),
+        ]);
         assert_eq!(
-            client_ip(Some("10.0.0.1".parse()?), &h, &trusted),
-            Some("10.0.0.1".parse()?)
+            client_ip(proxy, &h, &trusted, &ClientIpSource::XRealIp),
+            Some("81.2.69.142".parse()?),
+            "the proxy's (last) value"
         );
+        assert_eq!(
+            client_ip(proxy, &h, &trusted, &ClientIpSource::CfConnectingIp),
+            Some("2001:db8::7".parse()?)
+        );
+        assert_eq!(client_ip(outsider, &h, &trusted, &ClientIpSource::XRealIp), outsider);
+        let h = headers(&[("x-real-ip", "nonsense")]);
+        assert_eq!(client_ip(proxy, &h, &trusted, &ClientIpSource::XRealIp), proxy);
+        let custom = ClientIpSource::Custom(std::sync::Arc::new(|_, h: &HeaderMap| {
+            h.get("x-client-address")?.to_str().ok()?.parse().ok()
+        }));
+        let h = headers(&[("x-client-address", "::ffff:81.2.69.142")]);
+        assert_eq!(client_ip(outsider, &h, &[], &custom), Some("81.2.69.142".parse()?));
+        assert_eq!(client_ip(outsider, &HeaderMap::new(), &[], &custom), outsider);
         Ok(())
     }
 
@@ -261,21 +391,28 @@ mod tests {
         let trusted = vec!["10.0.0.0/8".parse()?];
         let proxy = Some("10.0.0.1".parse()?);
         let h = headers(&[("x-forwarded-for", "::ffff:81.2.69.142")]);
-        assert_eq!(client_ip(proxy, &h, &trusted), Some("81.2.69.142".parse()?));
+        assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("81.2.69.142".parse()?));
         let h = headers(&[("forwarded", "for=192.0.2.60:4711;proto=http;by=203.0.113.43")]);
-        assert_eq!(client_ip(proxy, &h, &trusted), Some("192.0.2.60".parse()?));
-        // RFC 7239 "unknown" and obfuscated identifiers: nobody to believe behind them.
-        for value in ["for=unknown", "for=_hidden, for=10.0.0.3", "for=\"[::1\""] {
+        assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("192.0.2.60".parse()?));
+        // RFC 7239 "unknown", obfuscated identifiers and elements without
+        // `for=`: nobody to believe behind them; the closest known hop.
+        for (value, expected) in [
+            ("for=6.6.6.6, for=unknown", "10.0.0.1"),
+            ("for=6.6.6.6, for=_hidden, for=10.0.0.3", "10.0.0.3"),
+            ("for=6.6.6.6, proto=https", "10.0.0.1"),
+            ("for=\"[::1\"", "10.0.0.1"),
+        ] {
             let h = headers(&[("forwarded", value)]);
-            assert_eq!(client_ip(proxy, &h, &trusted), proxy, "{value}");
+            assert_eq!(
+                client_ip(proxy, &h, &trusted, &FORWARDED),
+                Some(expected.parse()?),
+                "{value}"
+            );
         }
-        // `Forwarded` wins over `X-Forwarded-For` when both are present.
-        let h = headers(&[("forwarded", "for=198.51.100.7"), ("x-forwarded-for", "6.6.6.6")]);
-        assert_eq!(client_ip(proxy, &h, &trusted), Some("198.51.100.7".parse()?));
         // A mapped peer is canonicalized before the trust check.
         let mapped = Some("::ffff:10.0.0.1".parse()?);
         let h = headers(&[("x-forwarded-for", "81.2.69.142")]);
-        assert_eq!(client_ip(mapped, &h, &trusted), Some("81.2.69.142".parse()?));
+        assert_eq!(client_ip(mapped, &h, &trusted, &XFF), Some("81.2.69.142".parse()?));
         Ok(())
     }
 
@@ -283,8 +420,10 @@ mod tests {
     fn forwarded_chain_is_bounded() {
         let long = vec!["1.2.3.4"; 10_000].join(",");
         let h = headers(&[("x-forwarded-for", long.as_str())]);
-        assert_eq!(forwarded_chain(&h).len(), 64);
-        assert_eq!(client_ip(None, &h, &[]), None, "no peer, no address");
+        assert_eq!(forwarded_chain(&h, &XFF).len(), MAX_HOPS);
+        assert!(forwarded_chain(&h, &FORWARDED).is_empty());
+        assert!(forwarded_chain(&h, &ClientIpSource::Peer).is_empty());
+        assert_eq!(client_ip(None, &h, &[], &XFF), None, "no peer, no address");
     }
 
     #[test]
