@@ -9,8 +9,8 @@ use anyhow::Result;
 use axum::http::StatusCode;
 use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
 use leptos_sessions::server::{IdHash, ManualClock, RegistryStore};
-use leptos_sessions_entity::session;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use leptos_sessions_entity::{event, session};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use tower_sessions::{
     SessionStore,
     session::{Id, Record},
@@ -30,6 +30,10 @@ backend_tests!(
     case18_current_session_cannot_be_revoked_from_list,
     case19_sign_out_everywhere_else_returns_count,
     case23_revoke_is_idempotent,
+    host_cycle_id_of_a_signed_in_session_is_a_sign_out_with_its_device,
+    host_flush_of_a_signed_in_session_writes_one_logout_event_with_its_device,
+    host_flush_then_library_logout_writes_one_event,
+    library_sign_ins_and_outs_write_no_extra_logout_event,
     save_after_delete_does_not_resurrect,
 );
 
@@ -309,5 +313,89 @@ async fn case23_revoke_is_idempotent(db: DatabaseConnection) -> Result<()> {
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     assert_eq!(a.whoami().await?, "ada");
     assert_eq!(a.devices().await?.devices.len(), 1);
+    Ok(())
+}
+
+async fn logout_events(db: &DatabaseConnection) -> Result<Vec<event::Model>> {
+    Ok(event::Entity::find()
+        .filter(event::Column::Kind.eq("logout"))
+        .all(db)
+        .await?)
+}
+
+/// The event carries the deleted row's device columns, as a library sign-out's does.
+fn assert_has_device(event: &event::Model, handle: &str) {
+    assert_eq!(event.user_id.as_deref(), Some("ada"));
+    assert_eq!(event.session_handle.as_deref(), Some(handle));
+    assert_eq!(event.browser_name.as_deref(), Some("Chrome"));
+    assert_eq!(event.os_name.as_deref(), Some("macOS"));
+    assert!(event.device_name.as_deref().is_some_and(|n| n.contains("Chrome")), "{:?}", event.device_name);
+    assert_eq!(event.device_type.as_deref(), Some("desktop"));
+    assert!(event.device_id.is_some(), "the browser-continuity id");
+    assert_eq!(event.ip.as_deref(), Some("203.0.113.7"));
+    assert_eq!(event.auth_method.as_deref(), Some("password"));
+}
+
+async fn host_flush_of_a_signed_in_session_writes_one_logout_event_with_its_device(
+    db: DatabaseConnection,
+) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    let handle = d.login("ada").await?;
+    let reply = d.send("POST", "/host/flush").await?;
+    assert_eq!(reply.body, "true ", "flushed, and anonymous within the same request");
+    assert_eq!(
+        reply.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    assert_eq!(d.whoami().await?, "");
+    assert!(rows(app.db()).await?.is_empty(), "no orphan row");
+    let logouts = logout_events(app.db()).await?;
+    assert_eq!(logouts.len(), 1, "{logouts:?}");
+    assert_has_device(&logouts[0], &handle);
+    Ok(())
+}
+
+async fn host_cycle_id_of_a_signed_in_session_is_a_sign_out_with_its_device(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    let handle = d.login("ada").await?;
+    let reply = d.send("POST", "/host/cycle-id").await?;
+    assert_eq!(reply.body, "true ");
+    assert_eq!(d.whoami().await?, "", "the cycled session is anonymous");
+    let rows = rows(app.db()).await?;
+    assert!(rows.iter().all(|r| r.user_id.is_none()), "ada's row is gone: {rows:?}");
+    let logouts = logout_events(app.db()).await?;
+    assert_eq!(logouts.len(), 1, "{logouts:?}");
+    assert_has_device(&logouts[0], &handle);
+    Ok(())
+}
+
+async fn host_flush_then_library_logout_writes_one_event(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    let handle = d.login("ada").await?;
+    let reply = d.send("POST", "/host/flush-then-logout").await?;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(d.whoami().await?, "");
+    assert!(rows(app.db()).await?.is_empty());
+    let logouts = logout_events(app.db()).await?;
+    assert_eq!(logouts.len(), 1, "the library's own, not a second one: {logouts:?}");
+    assert_has_device(&logouts[0], &handle);
+    Ok(())
+}
+
+async fn library_sign_ins_and_outs_write_no_extra_logout_event(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    d.login("ada").await?; // signing in again cycles the signed-in id
+    assert!(logout_events(app.db()).await?.is_empty(), "a re-login is no sign-out");
+    let handle = d.devices().await?.devices[0].handle.clone();
+    d.send("POST", "/logout").await?;
+    let logouts = logout_events(app.db()).await?;
+    assert_eq!(logouts.len(), 1);
+    assert_has_device(&logouts[0], &handle);
+    assert!(rows(app.db()).await?.is_empty());
     Ok(())
 }

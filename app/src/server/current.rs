@@ -14,7 +14,7 @@ use std::{
 
 use axum::{extract::FromRequestParts, http::request::Parts, response::IntoResponse};
 use http::{HeaderValue, StatusCode, header};
-use tower_sessions::Session;
+use tower_sessions::{Session, session::Id};
 
 use super::{RequestInfo, SessionHandle, Sessions, ids::IdHash, registry::RowMeta};
 use crate::{
@@ -27,6 +27,10 @@ pub(crate) struct State {
     pub(crate) user_id: Option<String>,
     pub(crate) handle: Option<String>,
     pub(crate) id_hash: Option<IdHash>,
+    /// The session id the state belongs to: once the session no longer has
+    /// it (flushed or cycled by code outside the library), the request is
+    /// anonymous to the public reads.
+    pub(crate) session_id: Option<Id>,
 }
 
 #[derive(Debug, Default)]
@@ -89,24 +93,41 @@ impl CurrentSession {
         }
     }
 
+    /// The state as the library last set it, whatever happened to the
+    /// session since (sign-out and the tracker read it).
     pub(crate) fn state(&self) -> State {
         lock(&self.inner.state).clone()
     }
 
-    pub(crate) fn set_signed_in(&self, meta: &RowMeta, id_hash: IdHash) {
+    /// `f` of the state while the session still has the id it was signed in
+    /// with; `None` once anybody flushed or cycled it.
+    fn live<T>(&self, f: impl FnOnce(&State) -> Option<T>) -> Option<T> {
+        let id = self.inner.session.id();
+        let state = lock(&self.inner.state);
+        if id.is_some() && state.session_id == id {
+            f(&state)
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn set_signed_in(&self, meta: &RowMeta, id_hash: IdHash, session_id: Id) {
         let mut state = lock(&self.inner.state);
         state.user_id = meta.user_id.clone();
         state.handle = Some(meta.handle.clone());
         state.id_hash = Some(id_hash);
+        state.session_id = Some(session_id);
     }
 
     pub(crate) fn clear_state(&self) {
         *lock(&self.inner.state) = State::default();
     }
 
-    /// The signed-in user's id, if any.
+    /// The signed-in user's id, if any. `None` also once code outside the
+    /// library flushed or cycled the session in this request (axum-login's
+    /// `AuthSession::logout`, its session-auth-hash check, `Session::flush`).
     pub fn user_id(&self) -> Option<String> {
-        lock(&self.inner.state).user_id.clone()
+        self.live(|s| s.user_id.clone())
     }
 
     /// The signed-in user's id.
@@ -119,15 +140,12 @@ impl CurrentSession {
 
     /// Public handle of this session, if signed in.
     pub fn handle(&self) -> Option<SessionHandle> {
-        lock(&self.inner.state)
-            .handle
-            .clone()
-            .map(SessionHandle::from_stored)
+        self.live(|s| s.handle.clone()).map(SessionHandle::from_stored)
     }
 
     /// The hashed id of this session, if it has a row.
     pub fn id_hash(&self) -> Option<IdHash> {
-        lock(&self.inner.state).id_hash.clone()
+        self.live(|s| s.id_hash.clone())
     }
 
     /// The request facts (IP, user agent, device cookie).

@@ -2,6 +2,8 @@
 //! the upcoming login authenticated), [`CurrentSession::login`],
 //! [`CurrentSession::logout`] and [`CurrentSession::record_failed_login`].
 
+use tower_sessions::session::Id;
+
 use super::{
     CurrentSession, NewDevice, RepeatedFailedLogins, RevokeReason, SessionHandle,
     clock::duration_ms,
@@ -115,8 +117,8 @@ impl CurrentSession {
             &device_id,
             now,
         );
-        let (meta, id_hash) = self.insert_row(init.clone()).await?;
-        self.set_signed_in(&meta, id_hash.clone());
+        let (meta, id_hash, session_id) = self.insert_row(init.clone()).await?;
+        self.set_signed_in(&meta, id_hash.clone(), session_id);
         tracing::info!(user.id = %user_id, session = %id_hash.short(), method = login.method.as_str(), "signed in");
 
         // Everything below is tracking: it fails open.
@@ -148,7 +150,7 @@ impl CurrentSession {
         }
         // Cycling deletes a signed-in row: the library's own doing (the
         // tracker must not report it as a sign-out).
-        let _watch = self.id_hash().map(|hash| {
+        let _watch = self.state().id_hash.map(|hash| {
             let watch = self.sessions().store().watch(&hash);
             watch.claim();
             watch
@@ -175,8 +177,8 @@ impl CurrentSession {
     }
 
     /// Hands the new row's columns to the store, which inserts it atomically
-    /// with the session; returns its tracking columns and id hash.
-    async fn insert_row(&self, init: RowInit) -> Result<(RowMeta, IdHash), SessionsError> {
+    /// with the session; returns its tracking columns, id hash and id.
+    async fn insert_row(&self, init: RowInit) -> Result<(RowMeta, IdHash, Id), SessionsError> {
         let session = self.session();
         session
             .insert(INIT_KEY, init)
@@ -189,7 +191,7 @@ impl CurrentSession {
             .await
             .map_err(store_error)?
             .ok_or(SessionsError::Internal)?;
-        Ok((meta, IdHash::of(&id)))
+        Ok((meta, IdHash::of(&id), id))
     }
 
     /// Whether this login matches no device the user signed in from before

@@ -256,6 +256,33 @@ impl TestApp {
                     }
                 }),
             )
+            // Sign-outs the library does not perform itself: the host's own
+            // tower-sessions calls on a signed-in session.
+            .route(
+                "/host/flush",
+                post(|current: CurrentSession| async move {
+                    let flushed = current.session().flush().await.is_ok();
+                    // The same request already sees nobody signed in.
+                    format!("{flushed} {}", current.user_id().unwrap_or_default())
+                }),
+            )
+            .route(
+                "/host/cycle-id",
+                post(|current: CurrentSession| async move {
+                    let cycled = current.session().cycle_id().await.is_ok();
+                    format!("{cycled} {}", current.user_id().unwrap_or_default())
+                }),
+            )
+            .route(
+                "/host/flush-then-logout",
+                post(|current: CurrentSession| async move {
+                    let _ = current.session().flush().await;
+                    match current.logout().await {
+                        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
             .nest("/api/v1", leptos_sessions::server::json_api::router())
             .layer(sessions.layer());
         Ok(Self {

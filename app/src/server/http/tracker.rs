@@ -143,7 +143,7 @@ async fn resume(sessions: &Sessions, current: &CurrentSession) -> Result<(), Una
         return Ok(());
     }
 
-    current.set_signed_in(&meta, id_hash.clone());
+    current.set_signed_in(&meta, id_hash.clone(), id);
 
     if let Some(every) = effective_touch_interval(config.touch_every, config.idle_timeout) {
         let every = duration_ms(every);
@@ -188,14 +188,15 @@ fn effective_touch_interval(touch_every: Option<Duration>, idle: Option<Duration
 /// `cycle_id` by anyone but the library) while the library still holds it
 /// as this request's session. The event carries the deleted row's columns.
 async fn record_foreign_sign_out(sessions: &Sessions, current: &CurrentSession, hash: &IdHash, watch: &Watch) {
-    // The library's own sign-out clears the state, its sign-in replaces the hash.
-    if current.id_hash().as_ref() != Some(hash) || current.user_id().is_none() {
+    // The library's own sign-out clears the state, its sign-in replaces the
+    // hash (the state as set, not the live view: the session's id is gone).
+    let state = current.state();
+    if state.id_hash.as_ref() != Some(hash) || state.user_id.is_none() {
         return;
     }
     let Some(row) = watch.take_unclaimed() else {
         return;
     };
-    let state = current.state();
     current.clear_state();
     current.set_no_store();
     tracing::info!(user.id = row.user_id.as_deref().unwrap_or_default(), session = %hash.short(), "signed out (session flushed outside the library)");
