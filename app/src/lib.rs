@@ -159,6 +159,22 @@
 //! }
 //! ```
 //!
+//! A host that runs leptos_i18n with its *own* locales leaves the library's
+//! provider out and passes its current locale instead (the components then
+//! set neither `<html lang>` nor a cookie; a locale they lack gives English):
+//!
+//! ```
+//! # use leptos::prelude::*;
+//! # use leptos_sessions::components::SessionsPage;
+//! # mod i18n { pub use leptos_sessions::i18n::*; } // stands in for the host's own `i18n` module
+//! #[component]
+//! fn HostSettings() -> impl IntoView {
+//!     let i18n = i18n::use_i18n(); // the host's own context
+//!     leptos_sessions::components::provide_sessions_locale(move || i18n.get_locale());
+//!     view! { <SessionsPage/> }
+//! }
+//! ```
+//!
 //! For your own markup, the same data and actions come from
 //! [`components::use_devices`], [`components::use_history_with_options`] and
 //! [`components::use_last_login`]. Styling: [`SESSIONS_CSS`].
@@ -268,10 +284,14 @@
 #![deny(missing_docs)]
 // docs.rs (nightly) marks feature-gated items with their feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The guide above links into `server`, which exists with `ssr` only (the
+// feature docs.rs builds with); a `hydrate`-only doc build keeps them as text.
+#![cfg_attr(not(feature = "ssr"), allow(rustdoc::broken_intra_doc_links))]
 
 /// Translations (English, Spanish) from `locales/*.json`. Wrap the
-/// components in [`i18n::I18nContextProvider`]; the locale follows the
-/// `i18n_pref_locale` cookie, else `Accept-Language`.
+/// components in [`i18n::I18nContextProvider`] (the locale follows the
+/// `i18n_pref_locale` cookie, else `Accept-Language`), or — for a host with
+/// its own leptos_i18n — see [`components::provide_sessions_locale`].
 // `load_locales!` is deprecated in favour of the `leptos_i18n_build` build
 // script, which pulls ICU's data-export crates (with networking) into every
 // build; the macro generates the same module at a fraction of the cost.

@@ -1,6 +1,5 @@
-//! Embeddable, hydrated components. Each works alone inside a host Leptos app
-//! (below [`crate::i18n::I18nContextProvider`]); every action is a real form
-//! that also works with JavaScript off.
+//! Embeddable, hydrated components. Each works alone inside a host Leptos app;
+//! every action is a real form that also works with JavaScript off.
 //!
 //! * [`SessionsPage`] — [`Devices`] and [`History`] together.
 //! * [`Devices`] — the device list, "Log out", "Sign out of all other sessions".
@@ -9,7 +8,47 @@
 //! * [`use_devices`], [`use_history`], [`use_last_login`] — the same data for
 //!   custom markup.
 //!
+//! * [`provide_sessions_locale`] — the host's own locale, for hosts with
+//!   their own leptos_i18n.
+//!
 //! All markup uses semantic `sessions-*` classes styled by `style/sessions.css`.
+//!
+//! ## Translations
+//!
+//! The components speak English and Spanish, and find their language in one
+//! of three ways:
+//!
+//! * **Below the library's [`I18nContextProvider`](crate::i18n::I18nContextProvider)**
+//!   (a host without leptos_i18n of its own): its locale, from the
+//!   `i18n_pref_locale` cookie, else `Accept-Language`; it sets `<html lang>`
+//!   and keeps that cookie.
+//! * **A host with its own leptos_i18n** leaves the library's provider out
+//!   (two providers would fight over `<html lang>` and the cookie) and hands
+//!   over its current locale with [`provide_sessions_locale`], one line below
+//!   its own provider. The components follow it, also when the host switches
+//!   language, and map it with [`sessions_locale`]: `es-MX` → Spanish, a
+//!   locale the library lacks (`fr`) → English, never a panic.
+//! * **Neither**: the request's locale — the host's `i18n_pref_locale`
+//!   cookie, else `Accept-Language` — chosen on the server and carried to
+//!   the client, so hydration finds the same text (`<html lang>` for
+//!   components created later in the browser).
+//!
+//! In the last two cases each component opens a leptos_i18n sub-context of
+//! its own that never writes `<html lang>` or a cookie: the host's provider
+//! stays the only one that does.
+//!
+//! ```
+//! use leptos::prelude::*;
+//! use leptos_sessions::components::{SessionsPage, provide_sessions_locale};
+//!
+//! # mod i18n { pub use leptos_sessions::i18n::*; } // stands in for the host's own `i18n` module
+//! #[component]
+//! fn Settings() -> impl IntoView {
+//!     let i18n = i18n::use_i18n(); // the host's own leptos_i18n context
+//!     provide_sessions_locale(move || i18n.get_locale());
+//!     view! { <SessionsPage/> }
+//! }
+//! ```
 
 mod common;
 mod composables;
