@@ -329,7 +329,11 @@ fn assert_has_device(event: &event::Model, handle: &str) {
     assert_eq!(event.session_handle.as_deref(), Some(handle));
     assert_eq!(event.browser_name.as_deref(), Some("Chrome"));
     assert_eq!(event.os_name.as_deref(), Some("macOS"));
-    assert!(event.device_name.as_deref().is_some_and(|n| n.contains("Chrome")), "{:?}", event.device_name);
+    assert!(
+        event.device_name.as_deref().is_some_and(|n| n.contains("Chrome")),
+        "{:?}",
+        event.device_name
+    );
     assert_eq!(event.device_type.as_deref(), Some("desktop"));
     assert!(event.device_id.is_some(), "the browser-continuity id");
     assert_eq!(event.ip.as_deref(), Some("203.0.113.7"));
@@ -343,7 +347,10 @@ async fn host_flush_of_a_signed_in_session_writes_one_logout_event_with_its_devi
     let mut d = app.device(MAC_CHROME);
     let handle = d.login("ada").await?;
     let reply = d.send("POST", "/host/flush").await?;
-    assert_eq!(reply.body, "true ", "flushed, and anonymous within the same request");
+    assert_eq!(
+        reply.body, "true ",
+        "flushed, and anonymous within the same request"
+    );
     assert_eq!(
         reply.headers.get("cache-control").and_then(|v| v.to_str().ok()),
         Some("no-store")
@@ -356,7 +363,9 @@ async fn host_flush_of_a_signed_in_session_writes_one_logout_event_with_its_devi
     Ok(())
 }
 
-async fn host_cycle_id_of_a_signed_in_session_is_a_sign_out_with_its_device(db: DatabaseConnection) -> Result<()> {
+async fn host_cycle_id_of_a_signed_in_session_is_a_sign_out_with_its_device(
+    db: DatabaseConnection,
+) -> Result<()> {
     let app = TestApp::new(db).await?;
     let mut d = app.device(MAC_CHROME);
     let handle = d.login("ada").await?;
@@ -364,7 +373,10 @@ async fn host_cycle_id_of_a_signed_in_session_is_a_sign_out_with_its_device(db: 
     assert_eq!(reply.body, "true ");
     assert_eq!(d.whoami().await?, "", "the cycled session is anonymous");
     let rows = rows(app.db()).await?;
-    assert!(rows.iter().all(|r| r.user_id.is_none()), "ada's row is gone: {rows:?}");
+    assert!(
+        rows.iter().all(|r| r.user_id.is_none()),
+        "ada's row is gone: {rows:?}"
+    );
     let logouts = logout_events(app.db()).await?;
     assert_eq!(logouts.len(), 1, "{logouts:?}");
     assert_has_device(&logouts[0], &handle);
@@ -380,7 +392,11 @@ async fn host_flush_then_library_logout_writes_one_event(db: DatabaseConnection)
     assert_eq!(d.whoami().await?, "");
     assert!(rows(app.db()).await?.is_empty());
     let logouts = logout_events(app.db()).await?;
-    assert_eq!(logouts.len(), 1, "the library's own, not a second one: {logouts:?}");
+    assert_eq!(
+        logouts.len(),
+        1,
+        "the library's own, not a second one: {logouts:?}"
+    );
     assert_has_device(&logouts[0], &handle);
     Ok(())
 }
@@ -390,7 +406,10 @@ async fn library_sign_ins_and_outs_write_no_extra_logout_event(db: DatabaseConne
     let mut d = app.device(MAC_CHROME);
     d.login("ada").await?;
     d.login("ada").await?; // signing in again cycles the signed-in id
-    assert!(logout_events(app.db()).await?.is_empty(), "a re-login is no sign-out");
+    assert!(
+        logout_events(app.db()).await?.is_empty(),
+        "a re-login is no sign-out"
+    );
     let handle = d.devices().await?.devices[0].handle.clone();
     d.send("POST", "/logout").await?;
     let logouts = logout_events(app.db()).await?;

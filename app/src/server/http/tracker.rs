@@ -187,7 +187,12 @@ fn effective_touch_interval(touch_every: Option<Duration>, idle: Option<Duration
 /// row this request started with was deleted through the store (a `flush` or
 /// `cycle_id` by anyone but the library) while the library still holds it
 /// as this request's session. The event carries the deleted row's columns.
-async fn record_foreign_sign_out(sessions: &Sessions, current: &CurrentSession, hash: &IdHash, watch: &Watch) {
+async fn record_foreign_sign_out(
+    sessions: &Sessions,
+    current: &CurrentSession,
+    hash: &IdHash,
+    watch: &Watch,
+) {
     // The library's own sign-out clears the state, its sign-in replaces the
     // hash (the state as set, not the live view: the session's id is gone).
     let state = current.state();

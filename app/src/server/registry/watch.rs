@@ -139,7 +139,10 @@ mod tests {
         library.claim();
         watches.deleted(row("h"));
         assert!(request.take_unclaimed().is_none());
-        assert!(library.take_deleted().is_some(), "the library's own event gets the row");
+        assert!(
+            library.take_deleted().is_some(),
+            "the library's own event gets the row"
+        );
     }
 
     #[test]
