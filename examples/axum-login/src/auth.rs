@@ -1,38 +1,10 @@
-//! axum-login 0.18 and leptos-sessions on one session (feature `ssr`).
-//!
-//! # How the two fit
-//!
-//! * **One session, one cookie, one store.** `Sessions::layer()` already runs
-//!   the tower-sessions 0.14 `SessionManager` on the library's store (plus the
-//!   cross-site guard outside it and the tracker that resolves the device row
-//!   inside it). axum-login's `AuthManager` only needs a `Session` in the
-//!   request extensions, so it goes *inside* the library's layer ([`auth_layer`])
-//!   and reads the very same `Session` object. axum-login's own
-//!   `AuthManagerLayerBuilder` is not used: it would wrap a second
-//!   `SessionManager` (a second copy of the record that overwrites the
-//!   library's, or a second cookie).
-//! * **Sign-in** ([`sign_in`]): `AuthSession::login` first (it cycles the id
-//!   of an anonymous session and puts its user id + auth hash into the session
-//!   data), then `CurrentSession::login`, which cycles the id again, creates
-//!   *the* device row — carrying axum-login's data with it — and writes one
-//!   `login` event. The other order would lose the row: axum-login's
-//!   `cycle_id` deletes the record `CurrentSession::login` just created.
-//! * **Sign-out through either side.** [`sign_out`] is `CurrentSession::logout`
-//!   (deletes the row, writes the `logout` event, clears the session — and
-//!   with it axum-login's data) and then `AuthSession::logout`. Code that only
-//!   calls axum-login's `AuthSession::logout` (or a session-auth-hash mismatch
-//!   inside `AuthManager`) flushes the session: the store deletes the row, so
-//!   nothing is orphaned, and [`reconcile`] writes the trail event the library
-//!   would have written.
-//! * **Password change** ([`change_password`]): the new argon2 hash *is* the
-//!   user's `session_auth_hash`, so axum-login refuses every other session's
-//!   stored hash; `Sessions::password_changed` deletes those sessions' rows
-//!   now, with a `revoked`/`password_change` event each; `AuthSession::login`
-//!   again refreshes the hash of the session that changed it.
-//! * **Revoking a device** (the `<SessionsPage/>` button) deletes that
-//!   session's row. On its next request the store finds no record, so the
-//!   library sees an anonymous request *and* axum-login finds no user data:
-//!   the browser is signed out of both, without any code here.
+//! axum-login 0.18 sign-in over a few argon2id-hashed users (feature `ssr`).
+//! leptos-sessions' `axum-login` feature does the fitting together:
+//! `Sessions::layer_with_auth(backend)` puts axum-login's `AuthManager` on the
+//! library's session (one cookie, one row), and `CurrentSession::login_with`,
+//! `logout_with` and `password_changed_with` do both sides in one call (see
+//! README.md). A sign-out by axum-login alone (`AuthSession::logout`, or its
+//! refusal of a stale `session_auth_hash`) is recorded by the library itself.
 
 use std::{
     collections::HashMap,
@@ -43,21 +15,12 @@ use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
-use axum::{
-    extract::Request,
-    middleware::Next,
-    response::Response,
-};
-use axum_login::{AuthManager, AuthUser, AuthnBackend, UserId};
+use axum_login::{AuthUser, AuthnBackend, UserId};
 use leptos_sessions::{
     SessionsError,
-    server::{CurrentSession, Login},
+    server::{CurrentSession, axum_login::AuthError},
 };
 use tokio::task::{self, JoinError};
-
-/// The session-data key axum-login keeps its user id and auth hash under
-/// (its default).
-pub const AUTH_DATA_KEY: &str = "axum-login.data";
 
 /// A user of this app.
 #[derive(Clone)]
@@ -77,13 +40,6 @@ impl std::fmt::Debug for User {
             .field("email", &self.email)
             .field("password_hash", &"[redacted]")
             .finish()
-    }
-}
-
-impl User {
-    /// The id as leptos-sessions stores it (`user_id` is a string there).
-    pub fn sessions_id(&self) -> String {
-        self.id.to_string()
     }
 }
 
@@ -205,89 +161,8 @@ fn verify_password(password: &str, hash: &str) -> bool {
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("not-a-real-password").unwrap_or_default());
 
-/// axum-login's `AuthManager` as a layer of its own, *without* the session
-/// manager `AuthManagerLayer` would add: it reads the `Session` that
-/// `Sessions::layer()` put in the request. Apply it inside that layer.
-#[derive(Clone)]
-pub struct AuthLayer {
-    backend: Backend,
-}
-
-impl AuthLayer {
-    /// The layer over `backend`.
-    pub fn new(backend: Backend) -> Self {
-        Self { backend }
-    }
-}
-
-impl<S> tower::Layer<S> for AuthLayer {
-    type Service = AuthManager<S, Backend>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        AuthManager::new(inner, self.backend.clone(), AUTH_DATA_KEY)
-    }
-}
-
-/// Why a sign-in, sign-out or password change did not happen.
-#[derive(Debug)]
-pub enum AuthError {
-    /// axum-login could not read or write the session.
-    Auth(axum_login::Error<Backend>),
-    /// leptos-sessions could not record it (nothing to retry but the request).
-    Sessions(SessionsError),
-}
-
-impl std::fmt::Display for AuthError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Auth(err) => write!(f, "axum-login: {err}"),
-            Self::Sessions(err) => write!(f, "leptos-sessions: {err}"),
-        }
-    }
-}
-
-impl From<axum_login::Error<Backend>> for AuthError {
-    fn from(err: axum_login::Error<Backend>) -> Self {
-        Self::Auth(err)
-    }
-}
-
-impl From<SessionsError> for AuthError {
-    fn from(err: SessionsError) -> Self {
-        Self::Sessions(err)
-    }
-}
-
-/// Signs `user` in on both sides: one device row, one `login` event.
-///
-/// # Errors
-/// [`AuthError`] when either side cannot write the session.
-pub async fn sign_in(auth: &mut AuthSession, current: &CurrentSession, user: &User, login: Login) -> Result<(), AuthError> {
-    // Somebody else signed in in this browser: end their session first (one
-    // `logout` event), or `CurrentSession::login` would clear the session data
-    // — axum-login's included — after axum-login wrote it.
-    if current.user_id().is_some_and(|id| id != user.sessions_id()) {
-        current.logout().await?;
-    }
-    // axum-login first: its `cycle_id` (for an anonymous session) must not
-    // delete the row the library creates next.
-    auth.login(user).await?;
-    current.login(user.sessions_id(), login).await?;
-    Ok(())
-}
-
-/// Signs out on both sides: the row goes, one `logout` event, axum-login's
-/// data goes with the session.
-///
-/// # Errors
-/// [`AuthError`] when the row cannot be deleted.
-pub async fn sign_out(auth: &mut AuthSession, current: &CurrentSession) -> Result<(), AuthError> {
-    // The library first: it reads the row for the event before deleting it.
-    current.logout().await?;
-    // Drops axum-login's in-memory user; the session is already flushed.
-    auth.logout().await?;
-    Ok(())
-}
+/// Why a password change did not happen.
+pub type Error = AuthError<Backend>;
 
 /// What a password change did.
 #[derive(Debug)]
@@ -300,16 +175,17 @@ pub enum PasswordChange {
     NotSignedIn,
 }
 
-/// Changes the signed-in user's password and ends their other sessions.
+/// Changes the signed-in user's password; the library ends their other
+/// sessions and this one keeps going (`password_changed_with`).
 ///
 /// # Errors
-/// [`AuthError`] when the session cannot be updated.
+/// [`Error`] when the session cannot be updated.
 pub async fn change_password(
     auth: &mut AuthSession,
     current: &CurrentSession,
     current_password: String,
     new_password: String,
-) -> Result<PasswordChange, AuthError> {
+) -> Result<PasswordChange, Error> {
     let Some(user) = auth.user.clone() else {
         return Ok(PasswordChange::NotSignedIn);
     };
@@ -322,39 +198,13 @@ pub async fn change_password(
     }
     let hash = task::spawn_blocking(move || hash_password(&new_password))
         .await
-        .map_err(|err| AuthError::Auth(axum_login::Error::Backend(err)))?
-        .map_err(|_| AuthError::Sessions(SessionsError::Internal))?;
+        .map_err(|err| Error::AxumLogin(axum_login::Error::Backend(err)))?
+        .map_err(|_| Error::Sessions(SessionsError::Internal))?;
     let Some(updated) = auth.backend.set_password_hash(user.id, hash) else {
         return Ok(PasswordChange::NotSignedIn);
     };
-    // The other sessions' rows go now, each with a `revoked` event
-    // (reason `password_change`); axum-login would refuse their old hash anyway.
-    let ended = current
-        .sessions()
-        .password_changed(&updated.sessions_id(), Some(current))
-        .await?;
-    // This session keeps going: store the new hash in it.
-    auth.login(&updated).await?;
+    // The new hash is the user's `session_auth_hash`: the other sessions'
+    // rows go now (a `revoked` event each), this one stores the new hash.
+    let ended = current.password_changed_with(auth, &updated).await?;
     Ok(PasswordChange::Changed(ended))
-}
-
-/// Sits between the library's layer and axum-login's `AuthManager`. When
-/// code outside the library flushed a signed-in session during the request —
-/// axum-login's `AuthSession::logout`, or its session-auth-hash check — the
-/// store already deleted the row (no orphan); this writes the `logout` event
-/// `CurrentSession::logout` would have written (without the device columns:
-/// the row they would be copied from is gone).
-pub async fn reconcile(current: CurrentSession, req: Request, next: Next) -> Response {
-    let was_signed_in = current.user_id().is_some();
-    let res = next.run(req).await;
-    // `CurrentSession::logout` clears its state; a flush by anyone else leaves
-    // the state signed in and the session without an id.
-    if was_signed_in
-        && current.user_id().is_some()
-        && current.session().id().is_none()
-        && let Err(err) = current.logout().await
-    {
-        eprintln!("axum-login example: could not record a sign-out: {err}");
-    }
-    res
 }

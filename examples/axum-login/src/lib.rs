@@ -1,6 +1,6 @@
 //! "Notebook": an app whose sign-in is axum-login 0.18, with leptos-sessions
 //! as its session store and `<SessionsPage/>` on its settings page. How the
-//! two fit is told in `auth.rs` (the server side) and in README.md.
+//! two fit is told in README.md (leptos-sessions' `axum-login` feature).
 
 // Release builds (without cargo-leptos' `--cfg erase_components`) nest the
 // whole page's view types; the default limit of 128 is too low for them.
@@ -144,7 +144,7 @@ fn SettingsPage() -> impl IntoView {
             <div class="nb-row">
                 <form method="post" action="/auth/logout"><button type="submit">"Sign out"</button></form>
                 // axum-login's own idiom alone (`AuthSession::logout`): the
-                // reconcile middleware records the sign-out.
+                // library records the sign-out all the same.
                 <form method="post" action="/auth/logout-axum-login"><button type="submit" class="nb-secondary">"Sign out (AuthSession::logout only)"</button></form>
             </div>
         </section>

@@ -1,5 +1,5 @@
 //! Notebook's server: axum-login for sign-in, leptos-sessions as the session
-//! store, one session for both (see `auth.rs` for how they fit).
+//! store, one session for both (leptos-sessions' `axum-login` feature).
 
 use std::net::SocketAddr;
 
@@ -16,7 +16,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use leptos_sessions::server::{CookieKey, CurrentSession, Login, Sessions, SessionsConfig};
 use leptos_sessions_axum_login_example::{
     App,
-    auth::{self, AuthLayer, AuthSession, Backend, Credentials, PasswordChange},
+    auth::{self, AuthSession, Backend, Credentials, PasswordChange},
     shell,
 };
 use sea_orm::{ConnectOptions, Database};
@@ -38,21 +38,22 @@ async fn login(mut auth: AuthSession, current: CurrentSession, Form(creds): Form
         }
         Err(err) => return unavailable(err),
     };
-    match auth::sign_in(&mut auth, &current, &user, Login::password().identity(&email)).await {
-        Ok(()) => Redirect::to("/settings").into_response(),
+    // axum-login's login, then the library's: one row, one `login` event.
+    match current.login_with(&mut auth, &user, Login::password().identity(&email)).await {
+        Ok(_) => Redirect::to("/settings").into_response(),
         Err(err) => unavailable(err),
     }
 }
 
 async fn logout(mut auth: AuthSession, current: CurrentSession) -> Response {
-    match auth::sign_out(&mut auth, &current).await {
-        Ok(()) => Redirect::to("/login").into_response(),
+    match current.logout_with(&mut auth).await {
+        Ok(_) => Redirect::to("/login").into_response(),
         Err(err) => unavailable(err),
     }
 }
 
 /// What existing axum-login code does: only `AuthSession::logout`. The store
-/// deletes the row; `auth::reconcile` writes the trail event.
+/// deletes the row and the library writes the `logout` event.
 async fn logout_axum_login_only(mut auth: AuthSession) -> Response {
     match auth.logout().await {
         Ok(_) => Redirect::to("/login").into_response(),
@@ -87,7 +88,7 @@ struct WhoAmI {
 
 async fn whoami(auth: AuthSession, current: CurrentSession) -> Json<WhoAmI> {
     Json(WhoAmI {
-        axum_login: auth.user.map(|u| u.sessions_id()),
+        axum_login: auth.user.map(|u| u.id.to_string()),
         leptos_sessions: current.user_id(),
     })
 }
@@ -137,12 +138,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .fallback(leptos_axum::file_and_error_handler(shell))
         // Innermost first; a request passes them bottom-up:
         .layer(middleware::from_fn(require_user))
-        // axum-login's AuthManager on the library's Session (no second session manager).
-        .layer(AuthLayer::new(backend))
-        // Records sign-outs that axum-login did on its own.
-        .layer(middleware::from_fn(auth::reconcile))
-        // leptos-sessions: cross-site guard, the session cookie on its store, the device tracker.
-        .layer(sessions.layer())
+        // leptos-sessions (cross-site guard, the session cookie on its store,
+        // the device tracker) with axum-login's AuthManager inside, on the same session.
+        .layer(sessions.layer_with_auth(backend))
         .with_state(leptos_options);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Notebook (axum-login + leptos-sessions) on http://{addr}");
