@@ -23,8 +23,13 @@ pub const OAUTH_ACCOUNTS: &[(&str, &str)] = &[
     ("alan@example.com", "Alan Turing"),
 ];
 
-/// The HTML document around the app.
+/// The HTML document around the app. On the server it also sets the page's
+/// `Content-Security-Policy`: scripts only from this origin or carrying this
+/// render's nonce (Leptos puts it on the hydration and streaming scripts),
+/// WebAssembly allowed to compile, no framing.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html>
@@ -40,6 +45,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_content_security_policy(options: &LeptosOptions) {
+    use axum::http::{HeaderValue, header};
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce().map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    // `cargo leptos watch` reloads through a websocket on its own port.
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+    } else {
+        String::new()
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'{reload}; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -59,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/oauth/demo") view=OAuthPage ssr=SsrMode::Async/>
+                        <Route path=path!("/auth/magic/:token") view=MagicLinkPage ssr=SsrMode::Async/>
                         <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     </Routes>
                 </Router>
@@ -99,7 +128,11 @@ pub async fn whoami() -> Result<Option<Me>, ServerFnError> {
     let db = current.sessions().db();
     Ok(users::find_by_id(db, &user_id)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?
+        .map_err(|e| {
+            // The cause goes to the log, never to the browser.
+            tracing::error!(error = %e, "demo whoami: reading the user failed");
+            ServerFnError::new("unavailable")
+        })?
         .map(|u| Me {
             name: u.name,
             email: u.email,
@@ -231,7 +264,9 @@ fn SignInPage() -> impl IntoView {
                     {t!(i18n, sign_in.oauth_title)}
                     <LastUsedBadge method=AuthMethod::Oauth provider="demo"/>
                 </h2>
-                <a href="/oauth/demo" class="sessions-button demo-oauth-button">{t!(i18n, sign_in.oauth_submit)}</a>
+                <form method="post" action="/oauth/demo/start" class="demo-inline-form">
+                    <button type="submit" class="sessions-button demo-oauth-button">{t!(i18n, sign_in.oauth_submit)}</button>
+                </form>
                 <p class="demo-hint">{t!(i18n, sign_in.oauth_note)}</p>
             </section>
 
@@ -240,16 +275,77 @@ fn SignInPage() -> impl IntoView {
     }
 }
 
-/// The stand-in OAuth provider's consent page.
+/// The magic-link server function, in a module of its own: `#[server]`
+/// generates an argument struct whose field takes no doc comment.
+#[allow(missing_docs, reason = "the #[server] macro's argument struct")]
+mod magic_api {
+    use leptos::prelude::*;
+
+    /// The email a pending magic link signs in (`None`: unknown, used or
+    /// expired). Reads only; the link is used up by `POST /auth/magic`.
+    ///
+    /// # Errors
+    /// A server error without the layer's context.
+    #[server(endpoint = "demo/magic-link")]
+    pub async fn magic_link_email(token: String) -> Result<Option<String>, ServerFnError> {
+        let axum::Extension(links): axum::Extension<crate::host::auth::MagicLinks> =
+            leptos_axum::extract().await?;
+        Ok(links.email_of(&token))
+    }
+}
+pub use magic_api::{MagicLinkEmail, magic_link_email};
+
+/// `GET /auth/magic/{token}`: the link from the "email" shows who it signs
+/// in and a button that posts it — a GET never signs in (link prefetchers,
+/// and an attacker's link for their own account).
+#[component]
+fn MagicLinkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = leptos_router::hooks::use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let email = Resource::new(token, magic_link_email);
+    view! {
+        <Header/>
+        <main class="demo-main demo-main--narrow">
+            <h1 class="demo-h1">{t!(i18n, magic.title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match email.await.ok().flatten() {
+                        Some(email) => view! {
+                            <p>{t!(i18n, magic.prompt, email = move || email.clone())}</p>
+                            <form method="post" action="/auth/magic" class="demo-form">
+                                <input type="hidden" name="token" value=token/>
+                                <button type="submit" class="sessions-button sessions-button--primary">
+                                    {t!(i18n, magic.submit)}
+                                </button>
+                            </form>
+                            <p class="demo-hint"><a href="/sign-in">{t!(i18n, magic.not_you)}</a></p>
+                        }.into_any(),
+                        None => view! {
+                            <p class="sessions-error" role="alert">{t!(i18n, sign_in.error_link)}</p>
+                            <p><a href="/sign-in">{t!(i18n, magic.back)}</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// The stand-in OAuth provider's consent page. The `state` the demo sent
+/// goes back with the answer, as a real provider's would.
 #[component]
 fn OAuthPage() -> impl IntoView {
     let i18n = use_i18n();
+    let query = use_query_map();
+    let state = move || query.read().get("state").unwrap_or_default();
     view! {
         <main class="demo-main demo-main--narrow demo-provider">
             <p class="demo-provider__banner" role="note">{t!(i18n, oauth.stand_in)}</p>
             <h1 class="demo-h1">{t!(i18n, oauth.title)}</h1>
             <p>{t!(i18n, oauth.prompt)}</p>
             <form method="post" action="/oauth/demo/callback" class="demo-form">
+                <input type="hidden" name="state" value=state/>
                 {OAUTH_ACCOUNTS
                     .iter()
                     .map(|(email, name)| view! {

@@ -23,6 +23,10 @@ async fn demo() -> Result<axum::Router> {
 }
 
 async fn demo_with(seed_history: bool) -> Result<axum::Router> {
+    Ok(demo_and_db(seed_history).await?.0)
+}
+
+async fn demo_and_db(seed_history: bool) -> Result<(axum::Router, sea_orm::DatabaseConnection)> {
     if let Ok(filter) = std::env::var("DEMO_TEST_LOG") {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
@@ -40,7 +44,7 @@ async fn demo_with(seed_history: bool) -> Result<axum::Router> {
     };
     let sessions = host::sessions(db.clone(), &config).await?;
     host::seed(&sessions, &config).await?;
-    Ok(host::router(host::leptos_options(), sessions))
+    Ok((host::router(host::leptos_options(), sessions), db))
 }
 
 fn location(reply: &common::Reply) -> &str {
@@ -59,7 +63,7 @@ fn method_section<'a>(body: &'a str, id: &str) -> &'a str {
 }
 
 async fn post(d: &mut Device, path: &str, body: &str) -> Result<common::Reply> {
-    d.post_form(path, body, "http://app.test", "http://app.test/sign-in")
+    d.post_form(path, body, "https://app.test", "https://app.test/sign-in")
         .await
 }
 
@@ -67,8 +71,8 @@ async fn sign_in(d: &mut Device, email: &str, password: &str) -> Result<common::
     d.post_form(
         "/auth/sign-in",
         &format!("email={email}&password={password}"),
-        "http://app.test",
-        "http://app.test/sign-in",
+        "https://app.test",
+        "https://app.test/sign-in",
     )
     .await
 }
@@ -168,8 +172,8 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
         .post_form(
             "/api/sessions/revoke",
             &format!("handle={handle}"),
-            "http://app.test",
-            "http://app.test/settings",
+            "https://app.test",
+            "https://app.test/settings",
         )
         .await?;
     assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
@@ -178,7 +182,7 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
         .get("location")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    assert!(back.starts_with("http://app.test/settings"), "{back}");
+    assert!(back.starts_with("https://app.test/settings"), "{back}");
     let reply = b.send("GET", "/settings").await?;
     assert_eq!(
         reply.headers.get("location").and_then(|v| v.to_str().ok()),
@@ -215,7 +219,10 @@ fn case25_no_state_changing_server_function_uses_get() {
         "{fns:?}"
     );
     for (path, method) in &fns {
-        let read_only = matches!(*path, "/api/sessions/devices" | "/api/demo/me");
+        let read_only = matches!(
+            *path,
+            "/api/sessions/devices" | "/api/demo/me" | "/api/demo/magic-link"
+        );
         assert!(
             read_only || *method != axum::http::Method::GET,
             "{path} uses {method}"
@@ -277,29 +284,24 @@ async fn last_used_badge_follows_each_sign_in_method_without_javascript() -> Res
     assert_eq!(page.body.matches("sessions-badge--last-used").count(), 1);
     assert!(method_section(&page.body, "method-password").contains("Last used"));
 
-    let reply = post(&mut d, "/auth/magic-link", "email=grace%40example.com").await?;
-    let shown = location(&reply).to_owned();
-    let token = shown
-        .strip_prefix("/sign-in?magic=")
-        .unwrap_or_default()
-        .to_owned();
-    assert!(!token.is_empty(), "{shown}");
-    let page = d.send("GET", &shown).await?;
-    assert!(
-        page.body.contains(&format!("/auth/magic/{token}")),
-        "the demo shows the link"
-    );
-    let reply = d.send("GET", &format!("/auth/magic/{token}")).await?;
+    let token = request_magic_link(&mut d, "grace%40example.com").await?;
+    let reply = post(&mut d, "/auth/magic", &format!("token={token}")).await?;
     assert_eq!(location(&reply), "/settings");
     // Single use.
-    let again = d.send("GET", &format!("/auth/magic/{token}")).await?;
+    let again = post(&mut d, "/auth/magic", &format!("token={token}")).await?;
     assert_eq!(location(&again), "/sign-in?error=link");
     post(&mut d, "/auth/sign-out", "").await?;
     let page = d.send("GET", "/sign-in").await?;
     assert_eq!(page.body.matches("sessions-badge--last-used").count(), 1);
     assert!(method_section(&page.body, "method-magic").contains("Last used"));
 
-    let reply = post(&mut d, "/oauth/demo/callback", "email=grace%40example.com").await?;
+    let state = start_oauth(&mut d).await?;
+    let reply = post(
+        &mut d,
+        "/oauth/demo/callback",
+        &format!("email=grace%40example.com&state={state}"),
+    )
+    .await?;
     assert_eq!(location(&reply), "/settings");
     let settings = d.send("GET", "/settings").await?;
     assert!(device_list(&text(&settings.body)).contains("via Demo"));
@@ -307,6 +309,207 @@ async fn last_used_badge_follows_each_sign_in_method_without_javascript() -> Res
     let page = d.send("GET", "/sign-in").await?;
     assert_eq!(page.body.matches("sessions-badge--last-used").count(), 1);
     assert!(method_section(&page.body, "method-oauth").contains("Last used"));
+    Ok(())
+}
+
+/// `POST /auth/magic-link`; the token the demo shows instead of mailing it.
+async fn request_magic_link(d: &mut Device, email: &str) -> Result<String> {
+    let reply = post(d, "/auth/magic-link", &format!("email={email}")).await?;
+    let shown = location(&reply).to_owned();
+    let token = shown
+        .strip_prefix("/sign-in?magic=")
+        .unwrap_or_default()
+        .to_owned();
+    anyhow::ensure!(!token.is_empty(), "{shown}");
+    let page = d.send("GET", &shown).await?;
+    anyhow::ensure!(
+        page.body.contains(&format!("/auth/magic/{token}")),
+        "the demo shows the link"
+    );
+    Ok(token)
+}
+
+/// "Continue with Demo OAuth": the `state` the consent page carries.
+async fn start_oauth(d: &mut Device) -> Result<String> {
+    let reply = post(d, "/oauth/demo/start", "").await?;
+    let to = location(&reply).to_owned();
+    let state = to
+        .strip_prefix("/oauth/demo?state=")
+        .unwrap_or_default()
+        .to_owned();
+    anyhow::ensure!(state.len() == 48, "{to}");
+    anyhow::ensure!(
+        d.jar.get("__Host-demo_oauth_state") == Some(&state),
+        "bound to this browser: {:?}",
+        reply.set_cookies()
+    );
+    let page = d.send("GET", &to).await?;
+    anyhow::ensure!(
+        page.body.contains(&format!("name=\"state\" value=\"{state}\"")),
+        "the consent form carries the state"
+    );
+    Ok(state)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case35_a_magic_link_get_shows_a_page_and_only_its_post_signs_in() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let app = demo().await?;
+    let mut d = Device::new(app.clone(), MAC_CHROME);
+    let token = request_magic_link(&mut d, "grace%40example.com").await?;
+    // A prefetcher, a mail scanner, an attacker's link: GETs sign nobody in
+    // and use nothing up.
+    let mut victim = Device::new(app, WIN_FIREFOX);
+    for _ in 0..2 {
+        let page = victim.send("GET", &format!("/auth/magic/{token}")).await?;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(victim.session_cookie().is_none(), "a GET signed in");
+        assert!(page.body.contains("grace@example.com"), "who it signs in");
+        assert!(
+            page.body.contains("action=\"/auth/magic\"") && page.body.contains(&token),
+            "{}",
+            page.body
+        );
+        assert_eq!(
+            page.headers.get("cache-control").map(|v| v.as_bytes()),
+            Some(&b"no-store"[..])
+        );
+    }
+    // Posted from another site: refused, still unused.
+    let reply = d
+        .post_form(
+            "/auth/magic",
+            &format!("token={token}"),
+            "https://evil.example",
+            "https://evil.example/",
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    // The page's own form: signed in, once.
+    let reply = post(&mut d, "/auth/magic", &format!("token={token}")).await?;
+    assert_eq!(location(&reply), "/settings");
+    assert!(d.session_cookie().is_some());
+    let page = victim.send("GET", &format!("/auth/magic/{token}")).await?;
+    assert!(!page.body.contains("action=\"/auth/magic\""), "used up");
+    assert!(page.body.contains("invalid or has expired"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case35_the_oauth_callback_needs_the_state_of_this_browser_once() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let app = demo().await?;
+    // Login CSRF: the attacker starts a flow and hands the victim the answer.
+    let mut attacker = Device::new(app.clone(), MAC_CHROME);
+    let state = start_oauth(&mut attacker).await?;
+    let mut victim = Device::new(app.clone(), WIN_FIREFOX);
+    let answer = format!("email=ada%40example.com&state={state}");
+    let reply = post(&mut victim, "/oauth/demo/callback", &answer).await?;
+    assert_eq!(location(&reply), "/sign-in?error=oauth");
+    assert!(victim.session_cookie().is_none());
+    // No state, or a made-up one with a matching cookie: refused too.
+    let mut forger = Device::new(app.clone(), MAC_CHROME);
+    let reply = post(&mut forger, "/oauth/demo/callback", "email=ada%40example.com").await?;
+    assert_eq!(location(&reply), "/sign-in?error=oauth");
+    forger
+        .jar
+        .insert("__Host-demo_oauth_state".into(), "f".repeat(48));
+    let forged = format!("email=ada%40example.com&state={}", "f".repeat(48));
+    let reply = post(&mut forger, "/oauth/demo/callback", &forged).await?;
+    assert_eq!(location(&reply), "/sign-in?error=oauth");
+    assert!(forger.session_cookie().is_none());
+    // The attacker's state was used up by the refused attempt.
+    let reply = post(&mut attacker, "/oauth/demo/callback", &answer).await?;
+    assert_eq!(location(&reply), "/sign-in?error=oauth");
+    // A flow started and finished in one browser works, once.
+    let mut d = Device::new(app, MAC_CHROME);
+    let state = start_oauth(&mut d).await?;
+    let answer = format!("email=ada%40example.com&state={state}");
+    let reply = post(&mut d, "/oauth/demo/callback", &answer).await?;
+    assert_eq!(location(&reply), "/settings");
+    assert!(d.session_cookie().is_some());
+    post(&mut d, "/auth/sign-out", "").await?;
+    d.jar.insert("__Host-demo_oauth_state".into(), state);
+    let reply = post(&mut d, "/oauth/demo/callback", &answer).await?;
+    assert_eq!(location(&reply), "/sign-in?error=oauth", "replayed");
+    assert!(d.session_cookie().is_none());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case39_pages_cannot_be_framed_and_answer_no_store() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let app = demo().await?;
+    let mut d = Device::new(app, MAC_CHROME);
+    sign_in(&mut d, "ada@example.com", "lovelace-1815").await?;
+    for path in ["/settings", "/sign-in", "/oauth/demo", "/nowhere", "/"] {
+        let reply = d.send("GET", path).await?;
+        let header = |name: &str| {
+            reply
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("cache-control"), "no-store", "{path}");
+        let csp = header("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    }
+    // The page's policy lets exactly its own inline scripts run: their nonce.
+    let page = d.send("GET", "/settings").await?;
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the page's policy");
+    assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "{}", page.body);
+    assert!(csp.contains("'wasm-unsafe-eval'"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whoami_never_answers_database_error_text() -> Result<()> {
+    use sea_orm::ConnectionTrait as _;
+    let _serial = SERIAL.lock().await;
+    let (app, db) = demo_and_db(false).await?;
+    let mut d = Device::new(app, MAC_CHROME);
+    sign_in(&mut d, "ada@example.com", "lovelace-1815").await?;
+    db.execute_unprepared("DROP TABLE demo_users").await?;
+    // The hydrated app's call (JSON back) and the no-JavaScript one (a
+    // redirect carrying the error): neither says what the database said.
+    let reply = d
+        .send_with(
+            "POST",
+            "/api/demo/me",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("accept", "application/json"),
+                ("origin", "https://app.test"),
+            ],
+        )
+        .await?;
+    assert!(reply.status.is_server_error(), "{}", reply.status);
+    let no_js = d
+        .post_form("/api/demo/me", "", "https://app.test", "https://app.test/settings")
+        .await?;
+    for answer in [
+        format!("{} {}", reply.body, location(&reply)),
+        format!("{} {}", no_js.body, location(&no_js)),
+    ] {
+        for leak in ["demo_users", "no such table", "SQL", "sqlite", "Query", "table"] {
+            assert!(!answer.contains(leak), "{leak} in {answer}");
+        }
+    }
+    let page = d.send("GET", "/settings").await?;
+    assert!(!page.body.contains("no such table"), "{}", page.body);
     Ok(())
 }
 
@@ -416,8 +619,8 @@ async fn json_api_lives_beside_the_server_functions() -> Result<()> {
         .post_form(
             "/api/sessions/devices",
             "",
-            "http://app.test",
-            "http://app.test/settings",
+            "https://app.test",
+            "https://app.test/settings",
         )
         .await?;
     assert_ne!(reply.status, StatusCode::NOT_FOUND);

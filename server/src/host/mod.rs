@@ -10,6 +10,7 @@ use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 use anyhow::Context as _;
 use axum::{
     Router,
+    Extension,
     extract::{FromRef, Request},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
@@ -31,6 +32,8 @@ pub struct AppState {
     pub sessions: Sessions,
     /// The demo's magic-link tokens.
     pub magic_links: auth::MagicLinks,
+    /// The stand-in OAuth flow's pending `state`s.
+    pub oauth_states: auth::OAuthStates,
 }
 
 /// Demo settings, from the environment.
@@ -114,15 +117,25 @@ fn load_secret(config: &DemoConfig) -> anyhow::Result<CookieKey> {
         return Ok(CookieKey::new(existing.trim().as_bytes().to_vec()));
     }
     std::fs::create_dir_all("data")?;
-    let fresh: String = (0..4).map(|_| format!("{:016x}", rand_u64())).collect();
-    std::fs::write(path, &fresh)?;
+    let fresh = auth::random_hex(32);
+    write_private(path, &fresh).with_context(|| format!("writing {}", path.display()))?;
     Ok(CookieKey::new(fresh.into_bytes()))
 }
 
-fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, RandomState};
-    // Seeded from the OS per process; only used to create the demo's local key file.
-    RandomState::new().hash_one(std::time::SystemTime::now())
+/// Writes a secret readable by its owner only (`0600` on Unix), replacing
+/// any earlier file.
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    // `mode` applies only to a file it creates: tighten an older one too.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
 }
 
 /// The library configuration of the demo.
@@ -190,6 +203,7 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         leptos_options: leptos_options.clone(),
         sessions: sessions.clone(),
         magic_links: auth::MagicLinks::default(),
+        oauth_states: auth::OAuthStates::default(),
     };
     let routes = generate_route_list(App);
     Router::new()
@@ -198,7 +212,9 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/auth/magic-link", post(auth::magic_link))
-        .route("/auth/magic/{token}", get(auth::magic_link_open))
+        // `GET /auth/magic/{token}` is a page (app.rs) that posts here.
+        .route("/auth/magic", post(auth::magic_link_confirm))
+        .route("/oauth/demo/start", post(auth::oauth_start))
         .route("/oauth/demo/callback", post(auth::oauth_callback))
         .route("/auth/password", post(auth::change_password))
         .route("/locale", post(auth::set_locale))
@@ -210,8 +226,49 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(require_sign_in))
+        .layer(Extension(state.magic_links.clone()))
         .layer(sessions.layer())
+        .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// The policy of every answer but the pages the app renders (redirects,
+/// errors, assets): nothing may frame it, nothing inline runs.
+pub const BASE_CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Headers on every answer: no framing (`frame-ancestors` for current
+/// browsers, `X-Frame-Options` for old ones), no MIME sniffing, no
+/// referrer across origins (magic-link tokens live in URLs), and
+/// `Cache-Control: no-store` on everything but the static assets — pages
+/// show sessions, devices and who is signed in, and must not outlive a
+/// sign-out in a shared cache or the back button. The app's pages bring
+/// their own `Content-Security-Policy` with the render's nonce (see
+/// `app::shell`); the rest get [`BASE_CSP`].
+async fn security_headers(req: Request, next: Next) -> Response {
+    use axum::http::{HeaderValue, header};
+    let path = req.uri().path();
+    let asset = path.starts_with("/pkg/") || path == "/demo.css" || path == "/favicon.ico";
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(BASE_CSP),
+        );
+    }
+    if !asset {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 async fn demo_css() -> impl IntoResponse {
@@ -244,5 +301,29 @@ pub fn leptos_options() -> LeptosOptions {
             .site_pkg_dir("pkg")
             .site_addr(SocketAddr::from(([127, 0, 0, 1], 3000)))
             .build(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(unix)]
+    fn the_secret_file_is_readable_by_its_owner_only() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("demo-secret-{}", super::auth::random_hex(8)));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("secret.key");
+        // An older, world-readable file is tightened too.
+        std::fs::write(&path, "old")?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))?;
+        let secret = super::auth::random_hex(32);
+        super::write_private(&path, &secret)?;
+        let mode = std::fs::metadata(&path)?.permissions().mode() & 0o777;
+        std::fs::remove_dir_all(&dir)?;
+        assert_eq!(mode, 0o600);
+        assert_eq!(secret.len(), 64);
+        assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(secret, super::auth::random_hex(32), "from the OS RNG, not the clock");
+        Ok(())
     }
 }
