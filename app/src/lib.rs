@@ -271,10 +271,27 @@
 //! # }
 //! ```
 //!
+//! ## axum-login
+//!
+//! With the `axum-login` feature, axum-login 0.18 runs on the library's
+//! session — one cookie, one row per device: `sessions.layer_with_auth(backend)`
+//! instead of `sessions.layer()`, then one call per seam, each doing both
+//! sides in the one order that keeps the row:
+//! `current.login_with(&mut auth_session, &user, Login::password())`,
+//! `current.logout_with(&mut auth_session)` and, after a password change,
+//! `current.password_changed_with(&mut auth_session, &updated_user)`. A
+//! sign-out through axum-login alone (`AuthSession::logout`, a stale
+//! `session_auth_hash`) — or any `Session::flush`/`cycle_id` of a signed-in
+//! session — still leaves no row and one `logout` event with the device.
+//! The compiled example is on the module `server::axum_login`
+//! ([docs.rs](https://docs.rs/leptos-sessions/latest/leptos_sessions/server/axum_login/index.html));
+//! `examples/axum-login` in the repository is a whole app.
+//!
 //! ## Features
 //!
 //! * `ssr` — the server core ([`server`]) and the server-function bodies.
 //! * `hydrate` — client-side hydration of the components.
+//! * `axum-login` — axum-login 0.18 on the library's session (implies `ssr`).
 //!
 //! The store implements tower-sessions **0.14**'s `SessionStore`: the version
 //! axum-login 0.18 and every released store build on (see
