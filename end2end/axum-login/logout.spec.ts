@@ -3,11 +3,11 @@ import { expect, test } from "@playwright/test";
 import { MAC_CHROME, open, signIn, signedInAs, signedOut, whoami } from "./helpers";
 
 const buttons = [
-  ["Sign out", "the adapter: CurrentSession::logout + AuthSession::logout"],
-  ["Sign out (AuthSession::logout only)", "axum-login alone; the reconcile middleware records it"],
+  ["Sign out", "CurrentSession::logout_with: both sides"],
+  ["Sign out (AuthSession::logout only)", "axum-login alone; the library's layer records it"],
 ] as const;
 
-test("logout through either side: no orphan row, one logout event each", async ({ browser }) => {
+test("logout through either side: no orphan row, one logout event each, with its device", async ({ browser }) => {
   const a = await open(browser, MAC_CHROME);
   const page = a.page;
   await signIn(page, "alan@example.com", "turing-1936");
@@ -23,6 +23,10 @@ test("logout through either side: no orphan row, one logout event each", async (
     expect(await whoami(page)).toEqual(signedInAs("4"));
     await expect(page.locator(".sessions-device")).toHaveCount(1);
     await expect(page.locator(".sessions-event--logout")).toHaveCount(i + 1);
+    // Each with the device that signed out (the ended row's columns), whichever side did it.
+    await expect(page.locator(".sessions-event--logout .sessions-event__device")).toHaveText(
+      Array(i + 1).fill(/Chrome/),
+    );
     await expect(page.locator(".sessions-event--login")).toHaveCount(i + 2);
     // An orphaned row would have been ended ("replaced by a newer sign-in") by the next login.
     await expect(page.locator(".sessions-event--revoked")).toHaveCount(0);
