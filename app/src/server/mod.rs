@@ -17,7 +17,7 @@
 //! | `trail` | the event writer and hook dispatch, [`TrailQuery`], the event queries and history views |
 //! | `device`, `geo` | user-agent intelligence, IP geolocation |
 //! | `config`, `clock`, `ids` | settings, time, ids/hashes/handles/the cookie key |
-//! | [`axum_login`] | feature `axum-login`: axum-login 0.18 on the same session (`Sessions::layer_with_auth`, `CurrentSession::login_with`, …) |
+//! | `axum_login` | feature `axum-login`: axum-login 0.18 on the same session (`Sessions::layer_with_auth`, `CurrentSession::login_with`, …) |
 //!
 //! See `docs/ARCHITECTURE.md` for a request's path through them and the
 //! invariants they keep.
