@@ -25,7 +25,8 @@
 //! * **A host with its own leptos_i18n** leaves the library's provider out
 //!   (two providers would fight over `<html lang>` and the cookie) and hands
 //!   over its current locale with [`provide_sessions_locale`], one line below
-//!   its own provider. The components follow it, also when the host switches
+//!   its own provider — in a component that renders the components or wraps
+//!   them (its `children`), not in a childless one that renders nothing. The components follow it, also when the host switches
 //!   language, and map it with [`sessions_locale`]: `es-MX` → Spanish, a
 //!   locale the library lacks (`fr`) → English, never a panic.
 //! * **Neither**: the request's locale — the host's `i18n_pref_locale`
