@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 
 import { IPHONE_SAFARI, MAC_CHROME, WIN_FIREFOX, open, signIn, signedInAs, signedOut, whoami } from "./helpers";
 
-test("password change: axum-login's auth hash and Sessions::password_changed end the other sessions", async ({ browser }) => {
+test("password change: axum-login's auth hash and CurrentSession::password_changed_with end the other sessions", async ({ browser }) => {
   const a = await open(browser, MAC_CHROME);
   const b = await open(browser, WIN_FIREFOX);
   const c = await open(browser, IPHONE_SAFARI);
