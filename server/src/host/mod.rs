@@ -232,9 +232,11 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         .with_state(state)
 }
 
-/// The policy of every answer but the pages the app renders (redirects,
-/// errors, assets): nothing may frame it, nothing inline runs.
-pub const BASE_CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The policy of every answer that brings none of its own (redirects,
+/// errors, assets, and any page rendered without the shell's policy):
+/// nothing may frame it, embed plugins, rebase its links or post forms
+/// elsewhere. Script rules live in the page policy, which knows the nonce.
+pub const BASE_CSP: &str = "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Headers on every answer: no framing (`frame-ancestors` for current
 /// browsers, `X-Frame-Options` for old ones), no MIME sniffing, no
