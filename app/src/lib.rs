@@ -190,13 +190,16 @@
 //! ```no_run
 //! use std::{sync::Arc, time::Duration};
 //!
-//! use leptos_sessions::server::{CookieKey, IpMode, MaxMindGeo, SessionsConfig, TimeoutPreset};
+//! use leptos_sessions::server::{ClientIpSource, CookieKey, IpMode, MaxMindGeo, SessionsConfig, TimeoutPreset};
 //!
 //! # fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let mut config = SessionsConfig::new(CookieKey::new(std::env::var("SESSIONS_SECRET")?))
 //!     .with_timeout_preset(TimeoutPreset::NistAal2); // 1 h idle, 24 h absolute
 //! config.ip_mode = IpMode::Truncated; // never store a full IP
-//! config.trusted_proxies = vec!["10.0.0.0/8".parse()?]; // believe their X-Forwarded-For
+//! // Behind a proxy: the header it sets, and its addresses (read right to left).
+//! config.client_ip_source = ClientIpSource::XForwardedFor;
+//! config.trusted_proxies = vec!["10.0.0.0/8".parse()?];
+//! config.public_origin = Some("https://app.example.com".into()); // the cross-site guard's own origin
 //! config.geo = Some(Arc::new(MaxMindGeo::open("GeoLite2-City.mmdb")?));
 //! config.repeated_failed_logins = Some((5, Duration::from_secs(15 * 60)));
 //! # Ok(())

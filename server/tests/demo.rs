@@ -107,6 +107,14 @@ async fn case01_login_set_cookie_has_exactly_the_required_attributes() -> Result
         .find(|c| c.starts_with("__Host-device="))
         .expect("device cookie at login");
     assert!(device.contains("HttpOnly") && device.contains("Secure") && device.contains("SameSite=Lax"));
+    // Browsers keep a cookie 400 days at most (RFC 6265bis): a longer
+    // Max-Age would be cut silently.
+    let max_age: u64 = device
+        .split(';')
+        .find_map(|a| a.trim().strip_prefix("Max-Age="))
+        .expect("device cookie Max-Age")
+        .parse()?;
+    assert!(max_age > 0 && max_age <= 400 * 24 * 3600, "device cookie Max-Age {max_age}");
     Ok(())
 }
 

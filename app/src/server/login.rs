@@ -21,8 +21,10 @@ use crate::{
     types::{AuthMethod, HistoryKind},
 };
 
-/// The browser-continuity cookie lives five years.
-const DEVICE_COOKIE_MAX_AGE_SECS: u64 = 5 * 365 * 24 * 3600;
+/// The browser-continuity cookie lives 400 days, renewed at every sign-in:
+/// browsers cap cookie lifetimes there (RFC 6265bis), so a longer `Max-Age`
+/// would only be cut.
+const DEVICE_COOKIE_MAX_AGE_SECS: u64 = 400 * 24 * 3600;
 
 /// How the upcoming login authenticated. The host says it; the library never guesses.
 #[derive(Debug, Clone, Default)]

@@ -41,7 +41,7 @@ mod trail;
 
 pub use self::{
     clock::{Clock, ManualClock, SystemClock},
-    config::{ConfigError, IpMode, IpNet, SessionsConfig, TimeoutPreset},
+    config::{ClientIpSource, ConfigError, IpMode, IpNet, IpResolver, SessionsConfig, TimeoutPreset},
     current::{CurrentSession, MissingLayer, ReauthGate},
     device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
     geo::{GeoError, GeoInfo, GeoLookup, MaxMindGeo},

@@ -154,7 +154,7 @@ pub fn client_ip(
 }
 
 /// The addresses of the header `source` names, left (furthest) to right
-/// (closest proxy): the right-most [`MAX_HOPS`] entries of a list header,
+/// (closest proxy): the right-most `MAX_HOPS` (64) entries of a list header,
 /// the last value of a single-value one, nothing for the peer or a closure.
 /// `None` entries are hops that did not parse (a `Forwarded` element
 /// without `for=` included).
