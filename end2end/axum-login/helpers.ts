@@ -1,29 +1,15 @@
-import { copyFileSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { expect, type Browser, type Page } from "@playwright/test";
 
-import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { open as openContext } from "../tests/helpers";
 
-// Explicit user agents: Playwright's default would read "Windows" everywhere.
-export const MAC_CHROME =
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36";
-export const WIN_FIREFOX =
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0";
-export const IPHONE_SAFARI =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1";
+// The user agents, the "Log out" confirmation and the screenshot helper are
+// the main suite's.
+export { IPHONE_SAFARI, MAC_CHROME, WIN_FIREFOX, logOutDevice, screenshot } from "../tests/helpers";
 
-export type Client = { ctx: BrowserContext; page: Page; problems: string[] };
+export type Client = Awaited<ReturnType<typeof openContext>>;
 
 /** A browser context that collects page and console errors (hydration problems). */
-export async function open(browser: Browser, userAgent: string): Promise<Client> {
-  const ctx = await browser.newContext({ userAgent, locale: "en-US" });
-  const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  return { ctx, page, problems };
-}
+export const open = (browser: Browser, userAgent: string): Promise<Client> => openContext(browser, { userAgent });
 
 /** The sign-in form (axum-login's `AuthSession::login` + `CurrentSession::login`). */
 export async function signIn(page: Page, email: string, password: string) {
@@ -43,23 +29,3 @@ export async function whoami(page: Page): Promise<{ axum_login: string | null; l
 
 export const signedOut = { axum_login: null, leptos_sessions: null };
 export const signedInAs = (id: string) => ({ axum_login: id, leptos_sessions: id });
-
-/** "Log out" on a device row, then the confirmation. */
-export async function logOutDevice(row: ReturnType<Page["locator"]>) {
-  await row.locator("summary").click();
-  await row.getByRole("button", { name: "Yes, log out" }).click();
-}
-
-/**
- * Saves a screenshot into the test output; with UPDATE_DOCS_SCREENSHOTS=1
- * also copies it to docs/ for the README.
- */
-export async function screenshot(page: Page, name: string) {
-  const out = join("test-results", "screenshots", name);
-  mkdirSync(dirname(out), { recursive: true });
-  await page.screenshot({ path: out, fullPage: true });
-  if (process.env.UPDATE_DOCS_SCREENSHOTS !== "1") return;
-  const docs = join("..", "docs", name);
-  mkdirSync(dirname(docs), { recursive: true });
-  copyFileSync(out, docs);
-}

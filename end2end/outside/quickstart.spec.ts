@@ -2,11 +2,9 @@ import { mkdirSync } from "node:fs";
 
 import { expect, test, type Browser } from "@playwright/test";
 
-// The README's quick start, built outside the repository by .ci/outside.
-const MAC_CHROME =
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36";
-const WIN_FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0";
+import { MAC_CHROME, WIN_FIREFOX } from "../tests/helpers";
 
+// The README's quick start, built outside the repository by .ci/outside.
 async function signedIn(browser: Browser, userAgent: string) {
   const ctx = await browser.newContext({ userAgent, locale: "en-US" });
   const page = await ctx.newPage();
