@@ -33,6 +33,10 @@ pub enum SessionsError {
     /// Something went wrong on the server (details are in the server log).
     #[error("internal error")]
     Internal,
+    /// The request body is larger than the library's endpoints accept
+    /// ([`MAX_BODY_BYTES`](crate::server::MAX_BODY_BYTES)); nothing was read.
+    #[error("request body too large")]
+    TooLarge,
     /// A transport or decoding problem.
     #[error("request failed: {0}")]
     Request(String),
@@ -49,6 +53,7 @@ impl SessionsError {
             Self::ReauthRequired => "reauth_required",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
+            Self::TooLarge => "too_large",
             Self::Request(_) => "request",
         }
     }
@@ -63,17 +68,20 @@ impl SessionsError {
             Self::ReauthRequired,
             Self::Unavailable,
             Self::Internal,
+            Self::TooLarge,
             Self::Request(String::new()),
         ]
     }
 
-    /// The HTTP status this error answers with in the JSON API.
+    /// The HTTP status this error answers with (server functions and the
+    /// JSON API alike): every refusal that is the caller's is a 4xx.
     pub fn status(&self) -> u16 {
         match self {
             Self::NotSignedIn => 401,
             Self::NotFound => 404,
             Self::InvalidHandle | Self::Request(_) => 400,
             Self::CurrentSession => 409,
+            Self::TooLarge => 413,
             Self::ReauthRequired => 403,
             Self::Unavailable => 503,
             Self::Internal => 500,

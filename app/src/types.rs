@@ -260,11 +260,14 @@ pub enum ReasonCode {
     IdleTimeout,
     /// Expired: older than the absolute lifetime.
     MaxLifetime,
+    /// Failed sign-ins past the failed-login budget: counted, not listed one
+    /// by one ([`HistoryEntry::attempts`] says how many).
+    Throttled,
 }
 
 impl ReasonCode {
     /// Every code, in a stable order (the i18n test checks each is translated).
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::InvalidCredentials,
         Self::InvalidPassword,
         Self::UnknownUser,
@@ -278,6 +281,7 @@ impl ReasonCode {
         Self::Pruned,
         Self::IdleTimeout,
         Self::MaxLifetime,
+        Self::Throttled,
     ];
 
     /// Stored name, also the i18n key under `history.reasons`.
@@ -296,6 +300,7 @@ impl ReasonCode {
             Self::Pruned => "pruned",
             Self::IdleTimeout => "idle_timeout",
             Self::MaxLifetime => "max_lifetime",
+            Self::Throttled => "throttled",
         }
     }
 
@@ -332,6 +337,10 @@ pub struct HistoryEntry {
     pub auth_provider: Option<String>,
     /// Whether the login matched no device the user signed in from before.
     pub new_device: bool,
+    /// How many failed attempts this line stands for, when the failed-login
+    /// budget counted them instead of listing each (reason `throttled`).
+    #[serde(default)]
+    pub attempts: Option<u64>,
     /// When it happened (ms since epoch).
     pub occurred_at: i64,
 }

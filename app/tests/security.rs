@@ -553,7 +553,9 @@ async fn case33_client_written_forwarded_or_padding_never_becomes_the_recorded_i
     Ok(())
 }
 
-async fn case34_http2_authority_passes_and_a_scheme_mismatch_is_refused(db: DatabaseConnection) -> Result<()> {
+async fn case34_http2_authority_passes_and_a_scheme_mismatch_is_refused(
+    db: DatabaseConnection,
+) -> Result<()> {
     use axum::body::Body;
     use tower::ServiceExt as _;
 
@@ -568,7 +570,10 @@ async fn case34_http2_authority_passes_and_a_scheme_mismatch_is_refused(db: Data
             .body(Body::empty())
             .expect("request");
         req.extensions_mut()
-            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([203, 0, 113, 7], 40000))));
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [203, 0, 113, 7],
+                40000,
+            ))));
         assert!(req.headers().get("host").is_none());
         app.router.clone().oneshot(req)
     };

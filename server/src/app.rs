@@ -54,7 +54,9 @@ fn set_content_security_policy(options: &LeptosOptions) {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let nonce = leptos::nonce::use_nonce().map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
     // `cargo leptos watch` reloads through a websocket on its own port.
     let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
         format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)

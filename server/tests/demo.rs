@@ -47,6 +47,14 @@ async fn demo_and_db(seed_history: bool) -> Result<(axum::Router, sea_orm::Datab
     Ok((host::router(host::leptos_options(), sessions), db))
 }
 
+/// The headers of the wasm client's server-function call (`fetch`, JSON
+/// answer), same-origin.
+const FETCH: &[(&str, &str)] = &[
+    ("content-type", "application/x-www-form-urlencoded"),
+    ("accept", "application/json"),
+    ("origin", "https://app.test"),
+];
+
 fn location(reply: &common::Reply) -> &str {
     reply
         .headers
@@ -114,7 +122,10 @@ async fn case01_login_set_cookie_has_exactly_the_required_attributes() -> Result
         .find_map(|a| a.trim().strip_prefix("Max-Age="))
         .expect("device cookie Max-Age")
         .parse()?;
-    assert!(max_age > 0 && max_age <= 400 * 24 * 3600, "device cookie Max-Age {max_age}");
+    assert!(
+        max_age > 0 && max_age <= 400 * 24 * 3600,
+        "device cookie Max-Age {max_age}"
+    );
     Ok(())
 }
 
@@ -506,7 +517,12 @@ async fn whoami_never_answers_database_error_text() -> Result<()> {
         .await?;
     assert!(reply.status.is_server_error(), "{}", reply.status);
     let no_js = d
-        .post_form("/api/demo/me", "", "https://app.test", "https://app.test/settings")
+        .post_form(
+            "/api/demo/me",
+            "",
+            "https://app.test",
+            "https://app.test/settings",
+        )
         .await?;
     for answer in [
         format!("{} {}", reply.body, location(&reply)),
@@ -631,8 +647,14 @@ async fn json_api_lives_beside_the_server_functions() -> Result<()> {
             "https://app.test/settings",
         )
         .await?;
-    assert_ne!(reply.status, StatusCode::NOT_FOUND);
-    assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    // A plain form post is redirected back to its page.
+    assert_eq!(reply.status, StatusCode::FOUND);
+    let reply = b
+        .send_body("POST", "/api/sessions/devices", FETCH, Vec::new())
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let via_fn: leptos_sessions::types::DeviceList = serde_json::from_str(&reply.body)?;
+    assert_eq!(via_fn.devices.len(), list.devices.len());
     let reply = b.send("DELETE", &format!("/api/v1/sessions/{a_handle}")).await?;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -695,5 +717,137 @@ async fn case24_cross_site_sign_in_sign_out_and_password_change_are_refused() ->
     let reply = sign_in(&mut again, "grace@example.com", "hopper-1906").await?;
     assert!(reply.status.is_redirection());
     assert!(again.session_cookie().is_some());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case38_refusals_are_typed_4xx_on_every_path_and_big_bodies_are_413() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let app = demo().await?;
+    let mut a = Device::new(app.clone(), MAC_CHROME);
+    let mut b = Device::new(app.clone(), WIN_FIREFOX);
+    sign_in(&mut a, "ada@example.com", "lovelace-1815").await?;
+    sign_in(&mut b, "ada@example.com", "lovelace-1815").await?;
+    let list: leptos_sessions::types::DeviceList =
+        serde_json::from_str(&a.send("GET", "/api/v1/sessions").await?.body)?;
+    let own = list
+        .devices
+        .iter()
+        .find(|d| d.current)
+        .expect("this device")
+        .handle
+        .clone();
+    let unknown = "0123456789abcdef0123456789abcdef";
+
+    // Server functions, called as the wasm client calls them.
+    for (body, status, code) in [
+        (
+            format!("handle={unknown}"),
+            StatusCode::NOT_FOUND,
+            "\"not_found\"",
+        ),
+        (
+            format!("handle={own}"),
+            StatusCode::CONFLICT,
+            "\"current_session\"",
+        ),
+        (
+            "handle=not-a-handle".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "\"invalid_handle\"",
+        ),
+        (String::new(), StatusCode::BAD_REQUEST, "{\"request\":"),
+    ] {
+        let reply = a
+            .send_body("POST", "/api/sessions/revoke", FETCH, body.clone().into_bytes())
+            .await?;
+        assert_eq!(reply.status, status, "revoke {body:?}: {}", reply.body);
+        assert!(reply.body.starts_with(code), "revoke {body:?}: {}", reply.body);
+        let err: leptos_sessions::SessionsError = serde_json::from_str(&reply.body)?;
+        assert_eq!(err.status(), status.as_u16());
+    }
+    // The JSON API gives the same codes.
+    let reply = a.send("DELETE", &format!("/api/v1/sessions/{unknown}")).await?;
+    assert_eq!(
+        (reply.status, reply.body.contains("\"not_found\"")),
+        (StatusCode::NOT_FOUND, true)
+    );
+    let reply = a.send("DELETE", &format!("/api/v1/sessions/{own}")).await?;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    // Signed out: 401 on both.
+    let mut stranger = Device::new(app.clone(), MAC_CHROME);
+    let reply = stranger
+        .send_body("POST", "/api/sessions/devices", FETCH, Vec::new())
+        .await?;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (StatusCode::UNAUTHORIZED, "\"not_signed_in\"")
+    );
+    assert_eq!(
+        stranger.send("GET", "/api/v1/sessions").await?.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Bodies over the limit: 413 whether declared or streamed, on the
+    // library's server functions, the JSON API, the demo's own server
+    // functions and its forms.
+    let big = vec![b'a'; 3 * 1024 * 1024];
+    let declared = big.len().to_string();
+    for path in [
+        "/api/sessions/revoke",
+        "/api/sessions/devices",
+        "/api/v1/sessions/revoke-others",
+        "/api/demo/me",
+        "/auth/sign-in",
+        "/auth/password",
+    ] {
+        let mut with_length = FETCH.to_vec();
+        with_length.push(("content-length", &declared));
+        for (how, headers) in [("declared", with_length.as_slice()), ("streamed", FETCH)] {
+            let reply = a.send_body("POST", path, headers, big.clone()).await?;
+            assert_eq!(
+                reply.status,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "{how} {path}: {}",
+                reply.body
+            );
+        }
+    }
+    // Under the demo's own limit (64 KiB), over the library's (16 KiB): the
+    // library's typed answer, which the wasm client decodes.
+    let medium = vec![b'a'; 32 * 1024];
+    let reply = a.send_body("POST", "/api/sessions/revoke", FETCH, medium).await?;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "\"too_large\"")
+    );
+    // Nothing was lost: both devices are still signed in.
+    assert_eq!(a.send("GET", "/api/v1/sessions").await?.status, StatusCode::OK);
+    assert_eq!(b.send("GET", "/api/v1/sessions").await?.status, StatusCode::OK);
+
+    // Two session cookies in one request: the same answer whichever comes
+    // first (anonymous), and neither session is harmed.
+    let a_cookie = a.session_cookie().cloned().expect("a's cookie");
+    let b_cookie = b.session_cookie().cloned().expect("b's cookie");
+    let mut answers = Vec::new();
+    for (first, second) in [
+        (&a_cookie, &b_cookie),
+        (&b_cookie, &a_cookie),
+        (&a_cookie, &"garbage".to_owned()),
+    ] {
+        let cookie = format!("__Host-session={first}; __Host-session={second}");
+        let mut bare = Device::new(app.clone(), MAC_CHROME);
+        let reply = bare
+            .send_with("GET", "/api/v1/sessions", &[("cookie", &cookie)])
+            .await?;
+        answers.push((reply.status, reply.body));
+    }
+    assert!(
+        answers.iter().all(|a| a.0 == StatusCode::UNAUTHORIZED),
+        "{answers:?}"
+    );
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    assert_eq!(a.send("GET", "/api/v1/sessions").await?.status, StatusCode::OK);
+    assert_eq!(b.send("GET", "/api/v1/sessions").await?.status, StatusCode::OK);
     Ok(())
 }

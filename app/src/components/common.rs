@@ -24,6 +24,7 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, err: &SessionsError) -> &'st
         SessionsError::ReauthRequired => t_string!(i18n, errors.reauth_required),
         SessionsError::Unavailable => t_string!(i18n, errors.unavailable),
         SessionsError::Internal => t_string!(i18n, errors.internal),
+        SessionsError::TooLarge => t_string!(i18n, errors.too_large),
         SessionsError::Request(_) => t_string!(i18n, errors.request),
     }
 }

@@ -80,6 +80,7 @@ fn HistoryRow(entry: HistoryEntry, now: i64) -> impl IntoView {
         auth_method,
         auth_provider,
         new_device,
+        attempts,
         occurred_at,
     } = entry;
     let what = move || kind_label(i18n, kind);
@@ -99,6 +100,9 @@ fn HistoryRow(entry: HistoryEntry, now: i64) -> impl IntoView {
             </span>
         }
     });
+    let attempts = attempts.map(|n| {
+        view! { " " <span class="sessions-pill sessions-event__attempts">{t!(i18n, history.attempts, n = n)}</span> }
+    });
     let flag = country_code.as_deref().and_then(country_flag);
     let device = match device_name {
         Some(name) => Either::Left(name),
@@ -116,6 +120,7 @@ fn HistoryRow(entry: HistoryEntry, now: i64) -> impl IntoView {
                 <div class="sessions-event__title">
                     <span class="sessions-event__what">{what}</span>
                     {reason}
+                    {attempts}
                     {via}
                     {new_device}
                 </div>
@@ -167,5 +172,6 @@ fn reason_label(i18n: I18nContext<Locale>, reason: &str) -> Option<&'static str>
         ReasonCode::Pruned => t_string!(i18n, history.reasons.pruned),
         ReasonCode::IdleTimeout => t_string!(i18n, history.reasons.idle_timeout),
         ReasonCode::MaxLifetime => t_string!(i18n, history.reasons.max_lifetime),
+        ReasonCode::Throttled => t_string!(i18n, history.reasons.throttled),
     })
 }

@@ -163,7 +163,10 @@ fn request_locale() -> Locale {
 /// host language the library lacks gives English, not the browser's second
 /// choice), then the best `Accept-Language` match, then English.
 #[cfg(any(feature = "ssr", test))]
-fn locale_from_request<'a>(cookies: impl IntoIterator<Item = &'a str>, accept_language: Option<&str>) -> Locale {
+fn locale_from_request<'a>(
+    cookies: impl IntoIterator<Item = &'a str>,
+    accept_language: Option<&str>,
+) -> Locale {
     let chosen = cookies
         .into_iter()
         .flat_map(|header| header.split(';'))
@@ -233,8 +236,14 @@ mod tests {
         assert_eq!(locale_from_request(["theme=dark"], es), Locale::es);
         // The host chose French: English (the library lacks it), not the
         // browser's Spanish.
-        assert_eq!(locale_from_request(["theme=dark; i18n_pref_locale=fr"], es), Locale::en);
-        assert_eq!(locale_from_request(["a=1", "i18n_pref_locale=es"], None), Locale::es);
+        assert_eq!(
+            locale_from_request(["theme=dark; i18n_pref_locale=fr"], es),
+            Locale::en
+        );
+        assert_eq!(
+            locale_from_request(["a=1", "i18n_pref_locale=es"], None),
+            Locale::es
+        );
         assert_eq!(locale_from_request(["i18n_pref_locale="], es), Locale::es);
         assert_eq!(locale_from_request([], Some("fr-CA, de")), Locale::en);
         assert_eq!(locale_from_request([], Some("fr-CA, es;q=0.3")), Locale::es);
@@ -338,7 +347,10 @@ mod render_tests {
             (vec![(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9")], "es"),
             (vec![(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")], "en"),
             (
-                vec![(header::ACCEPT_LANGUAGE, "es"), (header::COOKIE, "i18n_pref_locale=fr")],
+                vec![
+                    (header::ACCEPT_LANGUAGE, "es"),
+                    (header::COOKIE, "i18n_pref_locale=fr"),
+                ],
                 "en",
             ),
             (vec![(header::COOKIE, "theme=dark; i18n_pref_locale=es")], "es"),
@@ -347,7 +359,10 @@ mod render_tests {
         for (headers, expected) in cases {
             let parts = request(&headers)?;
             let html = render(move || provide_context(parts), || view! { <Devices/> });
-            assert!(html.contains(&text(expected, "/devices/title")?), "{headers:?}: {html}");
+            assert!(
+                html.contains(&text(expected, "/devices/title")?),
+                "{headers:?}: {html}"
+            );
         }
         Ok(())
     }

@@ -5,8 +5,12 @@ use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
 use http::HeaderMap;
 
 use super::{
-    current::ReauthGate, device::DeviceParser, geo::GeoLookup, ids::CookieKey, registry::RegistryCache,
-    trail::Hooks,
+    current::ReauthGate,
+    device::DeviceParser,
+    geo::GeoLookup,
+    ids::CookieKey,
+    registry::RegistryCache,
+    trail::{FailedLoginBudget, Hooks},
 };
 
 /// Preset session timeouts from NIST SP 800-63B-4.
@@ -165,12 +169,7 @@ impl std::str::FromStr for ClientIpSource {
             Self::CfConnectingIp,
         ]
         .into_iter()
-        .find(|source| {
-            source
-                .header_name()
-                .unwrap_or("peer")
-                .eq_ignore_ascii_case(s)
-        })
+        .find(|source| source.header_name().unwrap_or("peer").eq_ignore_ascii_case(s))
         .ok_or_else(|| ConfigError::ClientIpSource(s.to_owned()))
     }
 }
@@ -255,6 +254,14 @@ pub struct SessionsConfig {
     /// `on_repeated_failed_logins` hook fires exactly once when an identity
     /// reaches `threshold` failures within `window`. Default: `None`.
     pub repeated_failed_logins: Option<(u32, Duration)>,
+    /// How many failed sign-ins an unauthenticated client can have stored
+    /// one by one, per client IP and per identity per window; past it they
+    /// are counted, and one `failed_login` row with reason `throttled` and
+    /// the count stands for them once the window closes (written by the
+    /// next attempt or [`Sessions::sweep`](crate::server::Sessions::sweep)).
+    /// Per process, in memory (bounded). Default: [`FailedLoginBudget::default`]
+    /// (50 per IP, 20 per identity, 15 minutes); `None` stores every attempt.
+    pub failed_login_budget: Option<FailedLoginBudget>,
     /// Hooks (async, error-isolated). Default: none.
     pub hooks: Hooks,
     /// Re-authentication gate before destructive actions (log out a device,
@@ -301,6 +308,7 @@ impl fmt::Debug for SessionsConfig {
             .field("device_parser", &self.device_parser.as_ref().map(|_| "custom"))
             .field("geo", &self.geo.as_ref().map(|_| "configured"))
             .field("repeated_failed_logins", &self.repeated_failed_logins)
+            .field("failed_login_budget", &self.failed_login_budget)
             .field("hooks", &self.hooks)
             .field(
                 "require_reauthentication",
@@ -341,6 +349,7 @@ impl SessionsConfig {
             device_parser: None,
             geo: None,
             repeated_failed_logins: None,
+            failed_login_budget: Some(FailedLoginBudget::default()),
             hooks: Hooks::default(),
             require_reauthentication: None,
             registry_cache: RegistryCache::Auto,
@@ -409,6 +418,17 @@ impl SessionsConfig {
             && (threshold == 0 || window < Duration::from_secs(1))
         {
             return Err(ConfigError::RepeatedFailedLogins);
+        }
+        if let Some(budget) = &self.failed_login_budget {
+            let (threshold, _) = self.repeated_failed_logins.unwrap_or((1, Duration::ZERO));
+            if budget.per_ip == 0
+                || budget.per_identity == 0
+                || budget.window < Duration::from_secs(1)
+                || budget.max_tracked == 0
+                || threshold > budget.per_identity
+            {
+                return Err(ConfigError::FailedLoginBudget);
+            }
         }
         for name in &self.native_app_names {
             if name.trim().is_empty() || name.len() > 64 {
@@ -490,7 +510,9 @@ pub enum ConfigError {
     #[error("max_user_agent_len must be between 64 and 16384 (got {0})")]
     UserAgentLen(usize),
     /// Origin not of the form `scheme://host[:port]`.
-    #[error("origin {0:?} (allowed_origins / public_origin) must look like https://host[:port] with no path or trailing slash")]
+    #[error(
+        "origin {0:?} (allowed_origins / public_origin) must look like https://host[:port] with no path or trailing slash"
+    )]
     Origin(String),
     /// An unknown client-IP header name.
     #[error(
@@ -500,6 +522,12 @@ pub enum ConfigError {
     /// Threshold or window of repeated-failure detection out of range.
     #[error("repeated_failed_logins needs a threshold of at least 1 and a window of at least 1 s")]
     RepeatedFailedLogins,
+    /// A failed-login budget of zero, or below the repeated-failure threshold.
+    #[error(
+        "failed_login_budget needs budgets of at least 1, a window of at least 1 s, max_tracked of at least 1, \
+         and per_identity at least the repeated_failed_logins threshold (the hook counts stored attempts)"
+    )]
+    FailedLoginBudget,
     /// A native app name that cannot be matched.
     #[error("native app name {0:?} must be 1 to 64 characters")]
     NativeAppName(String),
@@ -549,7 +577,14 @@ mod tests {
         cfg.public_origin = Some("https://example.com:8443".into());
         cfg.allowed_origins = vec!["http://localhost:3000".into()];
         assert_eq!(cfg.validate(), Ok(()));
-        for bad in ["example.com", "https://example.com/", "https://", "ftp://x", "https://a/b", "https://u@x"] {
+        for bad in [
+            "example.com",
+            "https://example.com/",
+            "https://",
+            "ftp://x",
+            "https://a/b",
+            "https://u@x",
+        ] {
             cfg.public_origin = Some(bad.into());
             assert!(cfg.validate().is_err(), "{bad}");
         }

@@ -311,6 +311,18 @@ impl CurrentSession {
         let Observed { device, geo } = observe(config, request);
         let now = sessions.now_ms();
         let identity = Some(normalize_identity(identity)).filter(|i| !i.is_empty());
+        if let Some(budget) = &config.failed_login_budget {
+            let ip = request.ip.map(|ip| ip.to_string());
+            let (over, closed) =
+                sessions
+                    .failed_logins()
+                    .admit(budget, ip.as_deref(), identity.as_deref(), now);
+            sessions.write_throttled(closed).await;
+            if over.is_some() {
+                tracing::info!(reason = %reason, "failed sign-in (over the budget: counted, not stored)");
+                return;
+            }
+        }
         let mut source = RowInit::observed(request, &device, &geo);
         source.device_id = request.device_id.clone();
         let mut event = NewEvent::new(HistoryKind::FailedLogin, now);

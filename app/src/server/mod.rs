@@ -45,15 +45,15 @@ pub use self::{
     current::{CurrentSession, MissingLayer, ReauthGate},
     device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
     geo::{GeoError, GeoInfo, GeoLookup, MaxMindGeo},
-    http::{RequestInfo, SessionsLayer, json_api},
+    http::{MAX_BODY_BYTES, RequestInfo, SessionsLayer, json_api},
     ids::{CookieKey, IdHash, SessionHandle},
     login::{Login, LoginOutcome},
     registry::{RegistryCache, RegistryStore},
     sessions::Sessions,
     sweep::SweepReport,
     trail::{
-        Event, Hooks, NewDevice, RepeatedFailedLogins, RevokeReason, SessionRevoked, TrailGroup, TrailQuery,
-        normalize_identity,
+        Event, FailedLoginBudget, Hooks, NewDevice, RepeatedFailedLogins, RevokeReason, SessionRevoked,
+        TrailGroup, TrailQuery, normalize_identity,
     },
 };
 

@@ -35,6 +35,7 @@ struct Inner {
     config: SessionsConfig,
     clock: Arc<dyn Clock>,
     store: RegistryStore,
+    failed_logins: trail::Ledger,
 }
 
 impl fmt::Debug for Sessions {
@@ -71,6 +72,7 @@ impl Sessions {
                 config,
                 clock,
                 store,
+                failed_logins: trail::Ledger::default(),
             }),
         })
     }
@@ -96,6 +98,43 @@ impl Sessions {
     /// The configuration.
     pub fn config(&self) -> &SessionsConfig {
         &self.inner.config
+    }
+
+    /// The failed-login budget's ledger (this process).
+    pub(crate) fn failed_logins(&self) -> &trail::Ledger {
+        &self.inner.failed_logins
+    }
+
+    /// Writes one `failed_login` row with reason
+    /// [`THROTTLED`](crate::server::THROTTLED) per closed budget window
+    /// that counted attempts instead of storing them: the identity (or the
+    /// IP) and, in `metadata`, `{"attempts": n, "since": ms}`.
+    pub(crate) async fn write_throttled(&self, closed: Vec<trail::BudgetSummary>) {
+        if closed.is_empty() {
+            return;
+        }
+        let events = closed
+            .into_iter()
+            .map(|summary| {
+                let mut event = trail::NewEvent::new(crate::types::HistoryKind::FailedLogin, summary.last_at);
+                event.reason = Some(trail::THROTTLED.to_owned());
+                event.metadata = Some(
+                    serde_json::json!({ "attempts": summary.suppressed, "since": summary.started })
+                        .to_string(),
+                );
+                match summary.key {
+                    trail::BudgetKey::Identity(identity) => event.identity = Some(identity),
+                    trail::BudgetKey::Ip(ip) => {
+                        let mut source = super::registry::blank_row();
+                        source.ip = Some(ip);
+                        event.source = Some(source);
+                    }
+                    trail::BudgetKey::Overflow => {}
+                }
+                event
+            })
+            .collect();
+        self.write_events(events).await;
     }
 
     /// The session store (for hosts that build their own `SessionManagerLayer`).

@@ -36,6 +36,10 @@ impl Sessions {
     #[tracing::instrument(skip_all)]
     pub async fn sweep(&self) -> Result<SweepReport, SessionsError> {
         let now = self.now_ms();
+        if let Some(budget) = &self.config().failed_login_budget {
+            self.write_throttled(self.failed_logins().closed(budget, now))
+                .await;
+        }
         let mut report = SweepReport {
             expired_sessions: self.sweep_timeouts(now).await?,
             ..SweepReport::default()

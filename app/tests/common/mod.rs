@@ -353,6 +353,18 @@ impl Device {
             .await
     }
 
+    /// Sends any request with these extra headers and body (no
+    /// `Content-Length` unless given: the body then streams).
+    pub async fn send_body(
+        &mut self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<Reply> {
+        self.request(method, path, extra, Body::from(body)).await
+    }
+
     pub fn session_cookie(&self) -> Option<&String> {
         self.jar.get("__Host-session")
     }

@@ -102,7 +102,9 @@ impl<T> Pending<T> {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, T)>> {
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// A fresh 192-bit token from the OS RNG, remembered with `value`.
@@ -465,7 +467,11 @@ mod tests {
         assert!(tokens.iter().all(|t| t.len() == 48));
         let last = &tokens[9];
         assert_eq!(links.email_of(last).as_deref(), Some("e@x"));
-        assert_eq!(links.email_of(last).as_deref(), Some("e@x"), "peeking uses nothing up");
+        assert_eq!(
+            links.email_of(last).as_deref(),
+            Some("e@x"),
+            "peeking uses nothing up"
+        );
         assert_eq!(links.redeem(last).map(|(u, _)| u).as_deref(), Some("u9"));
         assert!(links.redeem(last).is_none(), "single use");
         assert!(links.redeem(&tokens[0]).is_none(), "the oldest was dropped");

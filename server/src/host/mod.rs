@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod geo;
+pub mod rate_limit;
 pub mod seed;
 pub mod users;
 
@@ -9,8 +10,7 @@ use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::{
-    Router,
-    Extension,
+    Extension, Router,
     extract::{FromRef, Request},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
@@ -21,6 +21,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use leptos_sessions::server::{CookieKey, CurrentSession, GeoLookup, MaxMindGeo, Sessions, SessionsConfig};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
+pub use self::rate_limit::SignInRate;
 use crate::app::{App, shell};
 
 /// Router state.
@@ -199,6 +200,12 @@ pub async fn seed(sessions: &Sessions, config: &DemoConfig) -> anyhow::Result<()
 /// The demo's router: its own auth routes, the Leptos app, and the library's
 /// layer around all of it.
 pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
+    router_with(leptos_options, sessions, SignInRate::from_env())
+}
+
+/// [`router`] with its own sign-in rate limit ([`router`] reads it from the
+/// environment: [`SignInRate::from_env`]).
+pub fn router_with(leptos_options: LeptosOptions, sessions: Sessions, rate: SignInRate) -> Router {
     let state = AppState {
         leptos_options: leptos_options.clone(),
         sessions: sessions.clone(),
@@ -206,17 +213,22 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         oauth_states: auth::OAuthStates::default(),
     };
     let routes = generate_route_list(App);
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/settings") }))
-        .route("/demo.css", get(demo_css))
+    // What an anonymous client can make the server do is rate-limited per
+    // client IP: every password check (argon2), link request and sign-in.
+    let credential_routes = Router::new()
         .route("/auth/sign-in", post(auth::sign_in))
-        .route("/auth/sign-out", post(auth::sign_out))
         .route("/auth/magic-link", post(auth::magic_link))
         // `GET /auth/magic/{token}` is a page (app.rs) that posts here.
         .route("/auth/magic", post(auth::magic_link_confirm))
-        .route("/oauth/demo/start", post(auth::oauth_start))
         .route("/oauth/demo/callback", post(auth::oauth_callback))
         .route("/auth/password", post(auth::change_password))
+        .route_layer(rate_limit::layer(rate));
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/settings") }))
+        .route("/demo.css", get(demo_css))
+        .merge(credential_routes)
+        .route("/auth/sign-out", post(auth::sign_out))
+        .route("/oauth/demo/start", post(auth::oauth_start))
         .route("/locale", post(auth::set_locale))
         // The JSON API for native apps and scripts (same rules as the pages).
         .nest("/api/v1", leptos_sessions::server::json_api::router())
@@ -228,6 +240,7 @@ pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
         .layer(middleware::from_fn(require_sign_in))
         .layer(Extension(state.magic_links.clone()))
         .layer(sessions.layer())
+        .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -257,10 +270,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -271,6 +281,43 @@ async fn security_headers(req: Request, next: Next) -> Response {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// The largest request body the demo reads (its forms and server functions
+/// carry a few fields).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// `413` for a body over [`MAX_BODY_BYTES`], declared or streamed, before any
+/// handler (or Leptos, which buffers server-function bodies whole) sees it;
+/// smaller bodies are read here, so no handler reads an unbounded one.
+async fn limit_body(req: Request, next: Next) -> Response {
+    use axum::{
+        body::Body,
+        http::{StatusCode, header},
+    };
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CACHE_CONTROL, "no-store")],
+            "Request body too large",
+        )
+            .into_response()
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => too_large(),
+    }
 }
 
 async fn demo_css() -> impl IntoResponse {
@@ -325,7 +372,11 @@ mod tests {
         assert_eq!(mode, 0o600);
         assert_eq!(secret.len(), 64);
         assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_ne!(secret, super::auth::random_hex(32), "from the OS RNG, not the clock");
+        assert_ne!(
+            secret,
+            super::auth::random_hex(32),
+            "from the OS RNG, not the clock"
+        );
         Ok(())
     }
 }

@@ -1,5 +1,10 @@
 //! The demo's own users table (the library never owns users).
 
+use std::{
+    sync::atomic::{AtomicUsize, Ordering},
+    time::Duration,
+};
+
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
@@ -132,7 +137,7 @@ pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &str) -> Result<Op
 /// # Errors
 /// Database or hashing errors.
 pub async fn set_password<C: ConnectionTrait>(db: &C, id: &str, password: &str) -> anyhow::Result<()> {
-    let hash = tokio::task::block_in_place(|| hash_password(password))?;
+    let hash = hashing(|| hash_password(password)).await??;
     entity::Entity::update(entity::ActiveModel {
         id: Set(id.to_owned()),
         password_hash: Set(hash),
@@ -151,13 +156,47 @@ pub async fn verify_id<C: ConnectionTrait>(db: &C, id: &str, password: &str) -> 
     let Some(user) = find_by_id(db, id).await? else {
         return Ok(false);
     };
-    Ok(tokio::task::block_in_place(|| {
+    hashing(|| {
         PasswordHash::new(&user.password_hash).is_ok_and(|parsed| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
                 .is_ok()
         })
-    }))
+    })
+    .await
+}
+
+/// At most this many argon2 computations run at once (each takes ≈19 MiB
+/// and a core for tens of milliseconds); the others wait their turn.
+pub const MAX_CONCURRENT_HASHES: usize = 4;
+
+/// How long a sign-in waits for a hashing slot before it is answered 503.
+pub const HASH_WAIT: Duration = Duration::from_secs(5);
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_CONCURRENT_HASHES);
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The most argon2 computations seen running at once (tests).
+pub fn peak_concurrent_hashes() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
+
+/// Runs a password hash or verification in one of the
+/// [`MAX_CONCURRENT_HASHES`] slots.
+///
+/// # Errors
+/// When no slot frees within [`HASH_WAIT`] (the caller answers 503).
+async fn hashing<T>(f: impl FnOnce() -> T) -> Result<T, DbErr> {
+    let _permit = tokio::time::timeout(HASH_WAIT, HASHING.acquire())
+        .await
+        .map_err(|_| DbErr::Custom("too many password checks at once".into()))?
+        .map_err(|_| DbErr::Custom("password hashing is shut down".into()))?;
+    let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+    PEAK.fetch_max(now, Ordering::SeqCst);
+    let out = tokio::task::block_in_place(f);
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    Ok(out)
 }
 
 /// Hashes a password with argon2id.
@@ -191,7 +230,7 @@ pub async fn verify<C: ConnectionTrait>(db: &C, email: &str, password: &str) -> 
         .filter(entity::Column::Email.eq(email))
         .one(db)
         .await?;
-    let ok = tokio::task::block_in_place(|| {
+    let ok = hashing(|| {
         let hash = user
             .as_ref()
             .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
@@ -200,7 +239,8 @@ pub async fn verify<C: ConnectionTrait>(db: &C, email: &str, password: &str) -> 
                 .verify_password(password.as_bytes(), &parsed)
                 .is_ok()
         })
-    });
+    })
+    .await?;
     Ok(user.filter(|_| ok))
 }
 

@@ -5,10 +5,12 @@
 use std::task::{Context, Poll};
 
 use axum::{body::Body, response::IntoResponse};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri, header, uri::Authority};
+use http::{
+    HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri, header, uri::Authority,
+};
 use tower::Service;
 
-use super::BoxFuture;
+use super::{BoxFuture, limit};
 use crate::server::{Sessions, SessionsConfig};
 
 /// Outermost service: rejects cross-site state-changing requests before any
@@ -33,7 +35,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: Request<Body>) -> Self::Future {
+    fn call(&mut self, mut req: Request<Body>) -> Self::Future {
         let sessions = self.sessions.clone();
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -46,7 +48,20 @@ where
                 tracing::info!(method = %req.method(), path = %req.uri().path(), why, "cross-site request rejected");
                 return Ok(forbidden());
             }
+            limit::drop_ambiguous_session_cookie(req.headers_mut(), &config.session_cookie_name());
+            // The library's server functions: a bounded body, typed statuses.
+            let own_fn = limit::is_own_server_fn(req.uri().path());
+            let typed = own_fn && !limit::accepts_html(req.headers());
+            if own_fn {
+                req = match limit::bounded(req).await {
+                    Ok(req) => req,
+                    Err(err) => return Ok(limit::server_fn_error(&err)),
+                };
+            }
             let mut res = inner.call(req).await?;
+            if typed {
+                res = limit::typed_status(res).await;
+            }
             if config.request_client_hints {
                 // Ask for the high-entropy hints the device parser uses; the
                 // browser sends them from its next request on (login included).
@@ -106,7 +121,11 @@ pub fn is_state_changing(method: &Method) -> bool {
 ///
 /// # Errors
 /// A short reason for the log.
-pub fn check_same_origin(uri: &Uri, headers: &HeaderMap, config: &SessionsConfig) -> Result<(), &'static str> {
+pub fn check_same_origin(
+    uri: &Uri,
+    headers: &HeaderMap,
+    config: &SessionsConfig,
+) -> Result<(), &'static str> {
     let sec_fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if sec_fetch_site.is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
         return Err("sec-fetch-site: cross-site");
@@ -305,10 +324,22 @@ mod tests {
         ]));
         assert!(ok(&[("host", "example.com")]));
         // Ports: default ones are the same origin, others are not.
-        assert!(ok(&[("host", "example.com:443"), ("origin", "https://example.com")]));
-        assert!(ok(&[("host", "Example.COM"), ("origin", "https://example.com:443")]));
-        assert!(!ok(&[("host", "example.com:8443"), ("origin", "https://example.com")]));
-        assert!(!ok(&[("host", "example.com"), ("origin", "https://user@example.com")]));
+        assert!(ok(&[
+            ("host", "example.com:443"),
+            ("origin", "https://example.com")
+        ]));
+        assert!(ok(&[
+            ("host", "Example.COM"),
+            ("origin", "https://example.com:443")
+        ]));
+        assert!(!ok(&[
+            ("host", "example.com:8443"),
+            ("origin", "https://example.com")
+        ]));
+        assert!(!ok(&[
+            ("host", "example.com"),
+            ("origin", "https://user@example.com")
+        ]));
         // No authority at all: an Origin cannot be ours.
         assert!(!ok(&[("origin", "https://example.com")]));
     }
@@ -346,7 +377,10 @@ mod tests {
         assert!(!passes(
             &config,
             "/",
-            &[("host", "example.com"), ("referer", "http://example.com/settings")]
+            &[
+                ("host", "example.com"),
+                ("referer", "http://example.com/settings")
+            ]
         ));
         assert!(!passes(
             &config,
@@ -360,23 +394,46 @@ mod tests {
                 "localhost:3000" => "http://localhost:3000",
                 _ => "http://[::1]:3000",
             };
-            assert!(passes(&config, "/", &[("host", host), ("origin", origin)]), "{host}");
+            assert!(
+                passes(&config, "/", &[("host", host), ("origin", origin)]),
+                "{host}"
+            );
         }
         // … and dev mode is plain http, where https is no weaker.
         let dev = super::tests::config(|c| c.dev_insecure_cookies = true);
-        assert!(passes(&dev, "/", &[("host", "example.com"), ("origin", "http://example.com")]));
-        assert!(passes(&dev, "/", &[("host", "example.com"), ("origin", "https://example.com")]));
+        assert!(passes(
+            &dev,
+            "/",
+            &[("host", "example.com"), ("origin", "http://example.com")]
+        ));
+        assert!(passes(
+            &dev,
+            "/",
+            &[("host", "example.com"), ("origin", "https://example.com")]
+        ));
     }
 
     #[test]
     fn case34_a_public_origin_is_the_only_own_origin() {
         let config = config(|c| c.public_origin = Some("https://example.com".into()));
         let ok = |pairs| passes(&config, "/", pairs);
-        assert!(ok(&[("host", "internal:3000"), ("origin", "https://example.com")]));
-        assert!(ok(&[("host", "internal:3000"), ("origin", "https://app.example.com")]));
-        assert!(!ok(&[("host", "internal:3000"), ("origin", "http://internal:3000")]));
+        assert!(ok(&[
+            ("host", "internal:3000"),
+            ("origin", "https://example.com")
+        ]));
+        assert!(ok(&[
+            ("host", "internal:3000"),
+            ("origin", "https://app.example.com")
+        ]));
+        assert!(!ok(&[
+            ("host", "internal:3000"),
+            ("origin", "http://internal:3000")
+        ]));
         assert!(!ok(&[("host", "example.com"), ("origin", "http://example.com")]));
-        assert!(!ok(&[("host", "evil.example"), ("origin", "https://evil.example")]));
+        assert!(!ok(&[
+            ("host", "evil.example"),
+            ("origin", "https://evil.example")
+        ]));
     }
 
     #[test]

@@ -27,7 +27,8 @@
 //! Errors are `{"error": "<code>", "message": "<text>"}` with the status of
 //! [`SessionsError::status`]; `401 not_signed_in` without a session, `403
 //! reauth_required` when the re-authentication gate refuses, `503
-//! unavailable` when the database cannot be reached. Every answer is
+//! unavailable` when the database cannot be reached, `413 too_large` for a
+//! body over [`MAX_BODY_BYTES`](crate::server::MAX_BODY_BYTES). Every answer is
 //! `Cache-Control: no-store`. State-changing calls pass the layer's
 //! cross-site guard (native clients send no `Origin` and pass).
 
@@ -53,6 +54,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/sessions/revoke-others", post(revoke_others))
         .route("/sessions/{handle}", delete(revoke))
         .route("/history", get(history))
+        .route_layer(axum::middleware::from_fn(super::limit::json_api_limit))
 }
 
 /// The error body.
@@ -87,6 +89,11 @@ fn answer<T: Serialize>(result: Result<T, SessionsError>) -> Response {
         Ok(body) => (StatusCode::OK, Json(body)).into_response(),
         Err(err) => error(&err),
     })
+}
+
+/// The answer to `err`: its status, an [`ApiError`] body, `no-store`.
+pub(crate) fn error_response(err: &SessionsError) -> Response {
+    no_store(error(err))
 }
 
 fn error(err: &SessionsError) -> Response {

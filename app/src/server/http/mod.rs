@@ -5,6 +5,7 @@
 
 mod guard;
 pub mod json_api;
+mod limit;
 mod request;
 mod tracker;
 
@@ -16,6 +17,7 @@ use tower_sessions::{
     cookie::{SameSite, time::Duration as CookieDuration},
 };
 
+pub use self::limit::MAX_BODY_BYTES;
 pub use self::request::RequestInfo;
 pub(crate) use self::request::cap_chars;
 pub use self::request::{anonymize, client_ip, cookie_values, forwarded_chain};

@@ -260,7 +260,10 @@ mod tests {
         let peer: IpAddr = "203.0.113.9".parse()?;
         assert_eq!(client_ip(Some(peer), &h, &[], &XFF), Some(peer));
         let trusted = vec!["203.0.113.0/24".parse()?];
-        assert_eq!(client_ip(Some(peer), &h, &trusted, &XFF), Some("1.2.3.4".parse()?));
+        assert_eq!(
+            client_ip(Some(peer), &h, &trusted, &XFF),
+            Some("1.2.3.4".parse()?)
+        );
         assert_eq!(
             client_ip(Some(peer), &h, &trusted, &ClientIpSource::Peer),
             Some(peer),
@@ -276,7 +279,10 @@ mod tests {
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 81.2.69.142, 10.0.0.2")]);
         assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("81.2.69.142".parse()?));
         let h = headers(&[("forwarded", "for=\"[2001:db8::1]:443\";proto=https, for=10.1.1.1")]);
-        assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("2001:db8::1".parse()?));
+        assert_eq!(
+            client_ip(proxy, &h, &trusted, &FORWARDED),
+            Some("2001:db8::1".parse()?)
+        );
         let h = headers(&[("x-forwarded-for", "garbage")]);
         assert_eq!(client_ip(proxy, &h, &trusted, &XFF), proxy);
         // Every hop trusted (an internal client): the furthest one.
@@ -303,7 +309,10 @@ mod tests {
             ("x-forwarded-for", "6.6.6.6"),
             ("forwarded", "for=7.7.7.7, for=81.2.69.142;proto=https"),
         ]);
-        assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("81.2.69.142".parse()?));
+        assert_eq!(
+            client_ip(proxy, &h, &trusted, &FORWARDED),
+            Some("81.2.69.142".parse()?)
+        );
         Ok(())
     }
 
@@ -322,11 +331,19 @@ mod tests {
                     ("x-forwarded-for", "81.2.69.142, 10.0.0.7"),
                 ]),
             ] {
-                assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("81.2.69.142".parse()?), "{n}");
+                assert_eq!(
+                    client_ip(proxy, &h, &trusted, &XFF),
+                    Some("81.2.69.142".parse()?),
+                    "{n}"
+                );
             }
             let fwd = format!("{}, for=81.2.69.142", vec!["for=6.6.6.6"; n].join(", "));
             let h = headers(&[("forwarded", fwd.as_str())]);
-            assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("81.2.69.142".parse()?), "{n}");
+            assert_eq!(
+                client_ip(proxy, &h, &trusted, &FORWARDED),
+                Some("81.2.69.142".parse()?),
+                "{n}"
+            );
         }
         // A non-UTF-8 entry written by the client costs only its own hop.
         let mut h = HeaderMap::new();
@@ -358,14 +375,20 @@ mod tests {
             client_ip(proxy, &h, &trusted, &ClientIpSource::CfConnectingIp),
             Some("2001:db8::7".parse()?)
         );
-        assert_eq!(client_ip(outsider, &h, &trusted, &ClientIpSource::XRealIp), outsider);
+        assert_eq!(
+            client_ip(outsider, &h, &trusted, &ClientIpSource::XRealIp),
+            outsider
+        );
         let h = headers(&[("x-real-ip", "nonsense")]);
         assert_eq!(client_ip(proxy, &h, &trusted, &ClientIpSource::XRealIp), proxy);
         let custom = ClientIpSource::Custom(std::sync::Arc::new(|_, h: &HeaderMap| {
             h.get("x-client-address")?.to_str().ok()?.parse().ok()
         }));
         let h = headers(&[("x-client-address", "::ffff:81.2.69.142")]);
-        assert_eq!(client_ip(outsider, &h, &[], &custom), Some("81.2.69.142".parse()?));
+        assert_eq!(
+            client_ip(outsider, &h, &[], &custom),
+            Some("81.2.69.142".parse()?)
+        );
         assert_eq!(client_ip(outsider, &HeaderMap::new(), &[], &custom), outsider);
         Ok(())
     }
@@ -393,7 +416,10 @@ mod tests {
         let h = headers(&[("x-forwarded-for", "::ffff:81.2.69.142")]);
         assert_eq!(client_ip(proxy, &h, &trusted, &XFF), Some("81.2.69.142".parse()?));
         let h = headers(&[("forwarded", "for=192.0.2.60:4711;proto=http;by=203.0.113.43")]);
-        assert_eq!(client_ip(proxy, &h, &trusted, &FORWARDED), Some("192.0.2.60".parse()?));
+        assert_eq!(
+            client_ip(proxy, &h, &trusted, &FORWARDED),
+            Some("192.0.2.60".parse()?)
+        );
         // RFC 7239 "unknown", obfuscated identifiers and elements without
         // `for=`: nobody to believe behind them; the closest known hop.
         for (value, expected) in [
@@ -412,7 +438,10 @@ mod tests {
         // A mapped peer is canonicalized before the trust check.
         let mapped = Some("::ffff:10.0.0.1".parse()?);
         let h = headers(&[("x-forwarded-for", "81.2.69.142")]);
-        assert_eq!(client_ip(mapped, &h, &trusted, &XFF), Some("81.2.69.142".parse()?));
+        assert_eq!(
+            client_ip(mapped, &h, &trusted, &XFF),
+            Some("81.2.69.142".parse()?)
+        );
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 //! No update or delete goes through here: only the sweep's retention purge
 //! and GDPR `forget` remove rows.
 
+mod budget;
 mod hooks;
 mod queries;
 mod query;
@@ -14,11 +15,17 @@ mod views;
 mod writer;
 
 pub use self::{
+    budget::{FailedLoginBudget, THROTTLED},
     hooks::{Event, Hooks, NewDevice, RepeatedFailedLogins, SessionRevoked},
     query::{TrailGroup, TrailQuery},
     reason::RevokeReason,
 };
-pub(crate) use self::{queries::*, views::history_entry, writer::NewEvent};
+pub(crate) use self::{
+    budget::{Key as BudgetKey, Ledger, Summary as BudgetSummary},
+    queries::*,
+    views::history_entry,
+    writer::NewEvent,
+};
 use crate::server::http::cap_chars;
 
 /// Normalizes an identity as typed: trimmed and lower-cased, capped at 255

@@ -7,6 +7,7 @@ use crate::types::{DeviceType, HistoryEntry, HistoryKind};
 /// One history line from a stored event; `None` for a kind this version
 /// does not know (rows written by a newer one).
 pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
+    let attempts = attempts(&e);
     Some(HistoryEntry {
         kind: HistoryKind::from_db(&e.kind)?,
         location: e.location(),
@@ -21,6 +22,16 @@ pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
         auth_method: e.auth_method,
         auth_provider: e.auth_provider,
         new_device: e.new_device,
+        attempts,
         occurred_at: e.occurred_at,
     })
+}
+
+/// The count of a `throttled` row (`metadata.attempts`).
+fn attempts(e: &event::Model) -> Option<u64> {
+    if e.reason.as_deref() != Some(super::THROTTLED) {
+        return None;
+    }
+    let metadata: serde_json::Value = serde_json::from_str(e.metadata.as_deref()?).ok()?;
+    metadata.get("attempts")?.as_u64()
 }
