@@ -18,6 +18,8 @@ use leptos_sessions_entity::event;
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 backend_tests!(
+    case36_failed_logins_past_the_budget_are_counted_not_stored,
+    case36_no_budget_stores_every_attempt,
     client_hints_and_native_apps_reach_the_device_row,
     geo_location_and_rounded_coordinates_are_recorded,
     history_shows_own_events_and_own_identity_failures_only,
@@ -26,6 +28,104 @@ backend_tests!(
 );
 
 const HOUR: Duration = Duration::from_secs(3600);
+
+async fn case36_failed_logins_past_the_budget_are_counted_not_stored(db: DatabaseConnection) -> Result<()> {
+    use leptos_sessions::server::{FailedLoginBudget, THROTTLED};
+    let budget = FailedLoginBudget {
+        per_ip: 8,
+        per_identity: 5,
+        window: Duration::from_secs(600),
+        max_tracked: 100,
+    };
+    let app = TestApp::with_config(db, |c| c.failed_login_budget = Some(budget)).await?;
+    let db = app.db();
+    let trail = app.sessions.trail();
+    let mut attacker = app.device(WIN_FIREFOX);
+    attacker.ip = RUSSIA.parse()?;
+    // 40 guesses at Ada's identity: 5 stored, 35 counted.
+    for _ in 0..40 {
+        attacker.send("POST", "/fail/ada@example.com").await?;
+    }
+    assert_eq!(trail.clone().failed_logins().count(db).await?, 5);
+    // The same IP spraying other identities: 3 more stored (8 per IP), the rest counted.
+    for n in 0..30 {
+        attacker
+            .send("POST", &format!("/fail/user{n}@example.com"))
+            .await?;
+    }
+    assert_eq!(trail.clone().failed_logins().count(db).await?, 8);
+    // Another client is unaffected by the attacker's budget.
+    let mut ada = app.device(MAC_CHROME);
+    ada.ip = SPAIN.parse()?;
+    ada.send("POST", "/fail/grace@example.com").await?;
+    assert_eq!(trail.clone().failed_logins().count(db).await?, 9);
+
+    // The window closes: the next attempt (or the sweep) writes one
+    // `throttled` row per exhausted budget, with the count.
+    app.clock.advance(Duration::from_secs(601));
+    app.sessions.sweep().await?;
+    let throttled: Vec<event::Model> = event::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| e.reason.as_deref() == Some(THROTTLED))
+        .collect();
+    assert_eq!(throttled.len(), 2, "{throttled:?}");
+    let by_identity = throttled
+        .iter()
+        .find(|e| e.identity.is_some())
+        .context("identity row")?;
+    assert_eq!(by_identity.identity.as_deref(), Some("ada@example.com"));
+    assert_eq!(by_identity.kind, "failed_login");
+    assert!(
+        by_identity
+            .metadata
+            .as_deref()
+            .unwrap_or_default()
+            .contains("\"attempts\":35"),
+        "{by_identity:?}"
+    );
+    let by_ip = throttled
+        .iter()
+        .find(|e| e.identity.is_none())
+        .context("ip row")?;
+    assert_eq!(by_ip.ip.as_deref(), Some(RUSSIA));
+    assert!(
+        by_ip
+            .metadata
+            .as_deref()
+            .unwrap_or_default()
+            .contains("\"attempts\":27"),
+        "{by_ip:?}"
+    );
+    // Written once: a second sweep adds nothing.
+    app.sessions.sweep().await?;
+    assert_eq!(trail.clone().failed_logins().count(db).await?, 11);
+
+    // Ada sees the counted attempts in her history, with the count.
+    ada.login("ada").await?;
+    let history: HistoryList = serde_json::from_str(&ada.send("GET", "/history").await?.body)?;
+    let line = history
+        .entries
+        .iter()
+        .find(|e| e.reason.as_deref() == Some(THROTTLED))
+        .context("throttled line in Ada's history")?;
+    assert_eq!((line.kind, line.attempts), (HistoryKind::FailedLogin, Some(35)));
+    // A new window stores attempts again.
+    attacker.send("POST", "/fail/ada@example.com").await?;
+    assert_eq!(trail.clone().failed_logins().count(db).await?, 12);
+    Ok(())
+}
+
+async fn case36_no_budget_stores_every_attempt(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.failed_login_budget = None).await?;
+    let mut attacker = app.device(WIN_FIREFOX);
+    for _ in 0..60 {
+        attacker.send("POST", "/fail/ada@example.com").await?;
+    }
+    assert_eq!(app.sessions.trail().failed_logins().count(app.db()).await?, 60);
+    Ok(())
+}
 const SPAIN: &str = "83.45.112.7";
 const RUSSIA: &str = "95.173.136.70";
 

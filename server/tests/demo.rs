@@ -27,6 +27,21 @@ async fn demo_with(seed_history: bool) -> Result<axum::Router> {
 }
 
 async fn demo_and_db(seed_history: bool) -> Result<(axum::Router, sea_orm::DatabaseConnection)> {
+    // Every test browser signs in from one IP; the rate limit has its own test.
+    demo_rated(
+        seed_history,
+        host::SignInRate {
+            burst: 1000,
+            per_minute: 1000,
+        },
+    )
+    .await
+}
+
+async fn demo_rated(
+    seed_history: bool,
+    rate: host::SignInRate,
+) -> Result<(axum::Router, sea_orm::DatabaseConnection)> {
     if let Ok(filter) = std::env::var("DEMO_TEST_LOG") {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
@@ -44,7 +59,7 @@ async fn demo_and_db(seed_history: bool) -> Result<(axum::Router, sea_orm::Datab
     };
     let sessions = host::sessions(db.clone(), &config).await?;
     host::seed(&sessions, &config).await?;
-    Ok((host::router(host::leptos_options(), sessions), db))
+    Ok((host::router_with(host::leptos_options(), sessions, rate), db))
 }
 
 /// The headers of the wasm client's server-function call (`fetch`, JSON
@@ -849,5 +864,75 @@ async fn case38_refusals_are_typed_4xx_on_every_path_and_big_bodies_are_413() ->
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
     assert_eq!(a.send("GET", "/api/v1/sessions").await?.status, StatusCode::OK);
     assert_eq!(b.send("GET", "/api/v1/sessions").await?.status, StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case36_sign_in_is_rate_limited_per_client_ip_and_hashing_is_capped() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let (app, _db) = demo_rated(
+        false,
+        host::SignInRate {
+            burst: 3,
+            per_minute: 1,
+        },
+    )
+    .await?;
+    let mut guesser = Device::new(app.clone(), WIN_FIREFOX);
+    for n in 0..3 {
+        let reply = sign_in(&mut guesser, "ada@example.com", "wrong-guess").await?;
+        assert!(reply.status.is_redirection(), "guess {n}: {}", reply.status);
+    }
+    // The burst is spent: refused before any password is checked, even the right one.
+    for (path, body) in [
+        ("/auth/sign-in", "email=ada@example.com&password=lovelace-1815"),
+        ("/auth/magic-link", "email=ada@example.com"),
+    ] {
+        let reply = post(&mut guesser, path, body).await?;
+        assert_eq!(
+            reply.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{path}: {}",
+            reply.body
+        );
+        assert!(
+            reply.headers.contains_key("retry-after"),
+            "{path}: {:?}",
+            reply.headers
+        );
+    }
+    assert!(guesser.session_cookie().is_none());
+    // Another client IP has its own budget.
+    let mut other = Device::new(app.clone(), MAC_CHROME);
+    other.ip = "198.51.100.20".parse()?;
+    let reply = sign_in(&mut other, "ada@example.com", "lovelace-1815").await?;
+    assert_eq!(location(&reply), "/settings");
+
+    // However many sign-ins arrive at once, at most MAX_CONCURRENT_HASHES
+    // argon2 computations run together.
+    let (app, _db) = demo().await.map(|app| (app, ()))?;
+    let mut tasks = Vec::new();
+    for n in 0..12u8 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut d = Device::new(app, MAC_CHROME);
+            d.ip = std::net::IpAddr::from([198, 51, 100, n]);
+            sign_in(&mut d, "grace@example.com", "not-her-password")
+                .await
+                .map(|r| r.status)
+        }));
+    }
+    for task in tasks {
+        let status = task.await??;
+        assert!(
+            status.is_redirection() || status == StatusCode::SERVICE_UNAVAILABLE,
+            "{status}"
+        );
+    }
+    let peak = host::users::peak_concurrent_hashes();
+    assert!(
+        (1..=host::users::MAX_CONCURRENT_HASHES).contains(&peak),
+        "{peak} concurrent hashes"
+    );
     Ok(())
 }

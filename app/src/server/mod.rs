@@ -53,7 +53,7 @@ pub use self::{
     sweep::SweepReport,
     trail::{
         Event, FailedLoginBudget, Hooks, NewDevice, RepeatedFailedLogins, RevokeReason, SessionRevoked,
-        TrailGroup, TrailQuery, normalize_identity,
+        THROTTLED, TrailGroup, TrailQuery, normalize_identity,
     },
 };
 
