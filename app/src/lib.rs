@@ -98,17 +98,27 @@
 //! Other methods: `Login::oauth("google")`, `Login::new(AuthMethod::Passkey)`,
 //! with `.second_factor("totp")` and `.detail(json)`. In a server function the
 //! same handle comes from `leptos_axum::extract::<CurrentSession>().await`.
-//! When a password changes, end the other sessions:
+//! When a password changes, store the new hash and end the other sessions
+//! in one transaction; the session that changed it gets a new id:
 //!
 //! ```no_run
 //! # use leptos_sessions::server::{CurrentSession, Sessions};
-//! # async fn run(sessions: Sessions, current: CurrentSession) -> Result<(), leptos_sessions::SessionsError> {
+//! # async fn store_hash(_: &sea_orm::DatabaseTransaction, _: &str, _: &str) -> Result<(), sea_orm::DbErr> { Ok(()) }
+//! # async fn run(sessions: Sessions, current: CurrentSession, new_hash: String) -> Result<(), leptos_sessions::SessionsError> {
 //! let user_id = current.require_user()?;
-//! // … store the new password hash, then:
-//! let ended = sessions.password_changed(&user_id, Some(&current)).await?;
+//! let id = user_id.clone();
+//! let ended = sessions
+//!     .change_password(&user_id, Some(&current), move |txn| {
+//!         Box::pin(async move { store_hash(txn, &id, &new_hash).await })
+//!     })
+//!     .await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! (Users kept in another database: store the hash, then
+//! `sessions.password_changed(&user_id, Some(&current))` and
+//! `current.rotate_id()`.)
 //!
 //! ## Components
 //!

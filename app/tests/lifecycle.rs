@@ -20,6 +20,7 @@ backend_tests!(
     case13_server_clock_decides,
     case14_sweep_leaves_exactly_the_valid_session,
     case21_password_change_ends_every_other_session,
+    password_change_is_one_transaction_and_rotates_the_current_id,
     case22_disabled_user_sessions_fail_next_request,
     case29_retention_purges_to_the_day,
     case32_store_outage_answers_503_keeps_cookie_and_recovers,
@@ -146,11 +147,80 @@ async fn case21_password_change_ends_every_other_session(db: DatabaseConnection)
     assert_eq!(b.whoami().await?, "");
     assert_eq!(grace.whoami().await?, "grace");
     let revoked = events(app.db(), "revoked").await?;
+    assert_eq!(revoked.len(), 2);
     assert!(
         revoked
             .iter()
             .all(|e| e.reason.as_deref() == Some("password_change"))
     );
+    Ok(())
+}
+
+async fn password_change_is_one_transaction_and_rotates_the_current_id(db: DatabaseConnection) -> Result<()> {
+    use sea_orm::ConnectionTrait as _;
+    db.execute_unprepared("CREATE TABLE host_password_log (note VARCHAR(20))")
+        .await?;
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    let mut b = app.device(WIN_FIREFOX);
+    a.login("ada").await?;
+    b.login("ada").await?;
+    let before = a.devices().await?;
+    let old_cookie = a.session_cookie().cloned().expect("a's cookie");
+    let log_rows = |db: DatabaseConnection| async move {
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT note FROM host_password_log",
+            ))
+            .await?;
+        anyhow::Ok(rows.len())
+    };
+
+    // The host's write fails after it ran: rolled back, and nobody is signed out.
+    let reply = a.send("POST", "/change-password/fail").await?;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (http::StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    );
+    assert_eq!(
+        log_rows(app.db().clone()).await?,
+        0,
+        "the host's write was rolled back"
+    );
+    assert_eq!(b.whoami().await?, "ada");
+    assert_eq!(a.session_cookie(), Some(&old_cookie), "no rotation either");
+    assert!(events(app.db(), "revoked").await?.is_empty());
+
+    // It succeeds: the write and the end of B commit together.
+    let reply = a.send("POST", "/change-password/ok").await?;
+    assert_eq!((reply.status, reply.body.as_str()), (http::StatusCode::OK, "1"));
+    assert_eq!(log_rows(app.db().clone()).await?, 1);
+    assert_eq!(b.whoami().await?, "");
+    let revoked = events(app.db(), "revoked").await?;
+    assert_eq!(revoked.len(), 1);
+    assert_eq!(revoked[0].reason.as_deref(), Some("password_change"));
+
+    // A has a new id; the old one is worthless; the row is the same device.
+    let new_cookie = a.session_cookie().cloned().expect("a's new cookie");
+    assert_ne!(new_cookie, old_cookie);
+    assert_eq!(a.whoami().await?, "ada");
+    let mut replay = app.device(MAC_CHROME);
+    replay.jar.insert("__Host-session".into(), old_cookie);
+    assert_eq!(replay.whoami().await?, "", "the old id signs nobody in");
+    let after = a.devices().await?;
+    assert_eq!(after.devices.len(), 1);
+    let (was, is) = (
+        before.devices.iter().find(|d| d.current).expect("current"),
+        &after.devices[0],
+    );
+    assert!(is.current);
+    assert_eq!(
+        (&is.handle, is.signed_in_at, &is.name),
+        (&was.handle, was.signed_in_at, &was.name)
+    );
+    // No `logout` event for the rotation: it is not a sign-out.
+    assert!(events(app.db(), "logout").await?.is_empty());
     Ok(())
 }
 

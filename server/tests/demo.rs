@@ -567,6 +567,7 @@ async fn password_change_ends_the_other_sessions() -> Result<()> {
     )
     .await?;
     assert_eq!(location(&wrong), "/settings?password=wrong#password");
+    let old_cookie = a.session_cookie().cloned().expect("a's cookie");
     let reply = post(
         &mut a,
         "/auth/password",
@@ -575,6 +576,11 @@ async fn password_change_ends_the_other_sessions() -> Result<()> {
     .await?;
     assert_eq!(location(&reply), "/settings?password=changed&ended=1#password");
     assert_eq!(location(&b.send("GET", "/settings").await?), "/sign-in");
+    // This browser stays signed in under a new id; the old one is worthless.
+    assert_ne!(a.session_cookie(), Some(&old_cookie));
+    let mut replay = Device::new(app.clone(), MAC_CHROME);
+    replay.jar.insert("__Host-session".into(), old_cookie);
+    assert_eq!(location(&replay.send("GET", "/settings").await?), "/sign-in");
     let page = a.send("GET", "/settings?password=changed&ended=1").await?;
     let body = text(&page.body);
     assert!(body.contains("1 other session was signed out"), "{body}");

@@ -267,6 +267,38 @@ impl CurrentSession {
         }
     }
 
+    /// Gives this signed-in session a new id (and cookie) and keeps its row:
+    /// the same handle, device, location, sign-in method and times; the old
+    /// id stops working at once. Call it when the session's privilege
+    /// changes (a password change, a second factor added) so an id seen
+    /// before is worthless. [`Sessions::change_password`](crate::server::Sessions::change_password)
+    /// does it for the session that changed the password.
+    ///
+    /// # Errors
+    /// [`SessionsError::NotSignedIn`] on an anonymous request (or one whose
+    /// session ended meanwhile), [`SessionsError::Unavailable`] when the store
+    /// cannot be reached.
+    #[tracing::instrument(skip_all)]
+    pub async fn rotate_id(&self) -> Result<(), SessionsError> {
+        let Some(hash) = self.id_hash().filter(|_| self.user_id().is_some()) else {
+            return Err(SessionsError::NotSignedIn);
+        };
+        // Claimed: the row's deletion is the library's own (no `logout`).
+        let watch = self.sessions().store().watch(&hash);
+        watch.claim();
+        self.session().cycle_id().await.map_err(store_error)?;
+        let Some(row) = watch.take_deleted() else {
+            // Revoked meanwhile: nothing to carry over.
+            self.clear_state();
+            return Err(SessionsError::NotSignedIn);
+        };
+        let (meta, id_hash, session_id) = self.insert_row(RowInit::carried(row)).await?;
+        tracing::info!(session = %id_hash.short(), previous = %hash.short(), "session id rotated");
+        self.set_signed_in(&meta, id_hash, session_id);
+        self.set_no_store();
+        Ok(())
+    }
+
     /// Signs out: deletes this session's row, clears the cookie and marks the
     /// response `Cache-Control: no-store`. Anonymous requests are a no-op.
     ///

@@ -116,6 +116,85 @@ impl Sessions {
             .await
     }
 
+    /// Changes `user_id`'s password in one transaction with the end of their
+    /// other sessions: `store_new_password` writes the host's new hash on
+    /// the transaction, the other sessions' rows are deleted on it, and
+    /// nothing of either happens unless both do (a failure leaves the old
+    /// password and every session as they were). Then `current` — the
+    /// session that changed it, kept when it is `user_id`'s — gets a new id
+    /// ([`CurrentSession::rotate_id`]). Returns how many sessions ended
+    /// (none with `revoke_on_password_change` off; the hash is stored anyway).
+    ///
+    /// The host's users table must live in the library's database.
+    ///
+    /// ```no_run
+    /// # async fn run(sessions: leptos_sessions::server::Sessions, current: leptos_sessions::server::CurrentSession) -> Result<(), leptos_sessions::SessionsError> {
+    /// use sea_orm::{ConnectionTrait, Statement};
+    /// let new_hash = "$argon2id$...".to_owned();
+    /// let ended = sessions
+    ///     .change_password("u-42", Some(&current), move |txn| {
+    ///         Box::pin(async move {
+    ///             let sql = "UPDATE users SET password_hash = $1 WHERE id = $2";
+    ///             let stmt = Statement::from_sql_and_values(txn.get_database_backend(), sql, [new_hash.into(), "u-42".into()]);
+    ///             txn.execute(stmt).await.map(|_| ())
+    ///         })
+    ///     })
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`SessionsError::Unavailable`] when the database (or the host's
+    /// write) fails: nothing was changed then. A failed id rotation after
+    /// the commit is logged and leaves the current session signed in.
+    pub async fn change_password<F>(
+        &self,
+        user_id: &str,
+        current: Option<&CurrentSession>,
+        store_new_password: F,
+    ) -> Result<u64, SessionsError>
+    where
+        F: for<'c> FnOnce(
+                &'c sea_orm::DatabaseTransaction,
+            )
+                -> std::pin::Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + 'c>>
+            + Send,
+    {
+        use sea_orm::TransactionTrait as _;
+        let current = current.filter(|c| c.user_id().as_deref() == Some(user_id));
+        let keep = current.and_then(CurrentSession::id_hash);
+        let txn = self.db().begin().await.map_err(db_error)?;
+        store_new_password(&txn).await.map_err(db_error)?;
+        let rows: Vec<session::Model> = if self.config().revoke_on_password_change {
+            registry::user_sessions(&txn, user_id, i64::MIN)
+                .await
+                .map_err(db_error)?
+                .into_iter()
+                .filter(|row| keep.as_ref().is_none_or(|k| k.as_str() != row.id_hash))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let hashes: Vec<String> = rows.iter().map(|r| r.id_hash.clone()).collect();
+        let ended = self
+            .store()
+            .delete_by_hashes_in(&txn, hashes.clone())
+            .await
+            .map_err(db_error)?;
+        txn.commit().await.map_err(db_error)?;
+        // Committed: no instance may serve those rows from its cache.
+        self.store().evicted(&hashes).await;
+        tracing::info!(user.id = %user_id, count = ended, "password changed; other sessions ended");
+        self.write_events(self.revoked_events(rows, RevokeReason::PasswordChange))
+            .await;
+        if let Some(current) = current
+            && let Err(err) = current.rotate_id().await
+        {
+            tracing::warn!(error = %err, "password changed; the current session keeps its id");
+        }
+        Ok(ended)
+    }
+
     /// Erases a user (GDPR): their registry rows, their trail, and the
     /// identities of failed attempts made with any of `identities`
     /// (blanked, so brute-force counts per IP survive). Returns

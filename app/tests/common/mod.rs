@@ -180,6 +180,35 @@ impl TestApp {
                 }),
             )
             .route(
+                // A password change in one transaction with the host's write
+                // (a row in `host_password_log`); `fail` makes that write fail
+                // after it ran.
+                "/change-password/{mode}",
+                post(|current: CurrentSession, Path(mode): Path<String>| async move {
+                    let user = current.user_id().unwrap_or_default();
+                    let fail = mode == "fail";
+                    let changed = current
+                        .sessions()
+                        .change_password(&user, Some(&current), move |txn| {
+                            Box::pin(async move {
+                                txn.execute_unprepared(
+                                    "INSERT INTO host_password_log (note) VALUES ('changed')",
+                                )
+                                .await?;
+                                if fail {
+                                    return Err(sea_orm::DbErr::Custom("host refused".into()));
+                                }
+                                Ok(())
+                            })
+                        })
+                        .await;
+                    match changed {
+                        Ok(n) => (StatusCode::OK, n.to_string()).into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
+            .route(
                 "/fail/{identity}",
                 post(
                     |current: CurrentSession, Path(identity): Path<String>| async move {

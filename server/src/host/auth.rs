@@ -1,6 +1,6 @@
 //! The demo's own authentication — password, magic link, a stand-in OAuth
 //! provider, password change — and at each seam the library call a host
-//! makes: `login`, `record_failed_login`, `logout`, `password_changed`.
+//! makes: `login`, `record_failed_login`, `logout`, `change_password`.
 
 use std::{
     collections::HashMap,
@@ -392,7 +392,8 @@ pub struct PasswordForm {
 }
 
 /// `POST /auth/password`: checks the current password, stores the new one,
-/// then `Sessions::password_changed` ends every other session of the user.
+/// then `Sessions::change_password` stores the new hash and ends every other
+/// session of the user in one transaction, and rotates this session's id.
 pub async fn change_password(
     State(sessions): State<Sessions>,
     current: CurrentSession,
@@ -409,10 +410,19 @@ pub async fn change_password(
         Ok(false) => return Redirect::to("/settings?password=wrong#password").into_response(),
         Err(err) => return unavailable(err),
     }
-    if let Err(err) = users::set_password(sessions.db(), &user_id, &form.new_password).await {
-        return unavailable(err);
-    }
-    match sessions.password_changed(&user_id, Some(&current)).await {
+    let hash = match users::new_password_hash(&form.new_password).await {
+        Ok(hash) => hash,
+        Err(err) => return unavailable(err),
+    };
+    // The new hash and the end of the other sessions commit together; the
+    // session that changed it gets a new id.
+    let id = user_id.clone();
+    let changed = sessions
+        .change_password(&user_id, Some(&current), move |txn| {
+            Box::pin(async move { users::store_hash(txn, &id, hash).await })
+        })
+        .await;
+    match changed {
         Ok(ended) => {
             Redirect::to(&format!("/settings?password=changed&ended={ended}#password")).into_response()
         }

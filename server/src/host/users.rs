@@ -137,7 +137,24 @@ pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &str) -> Result<Op
 /// # Errors
 /// Database or hashing errors.
 pub async fn set_password<C: ConnectionTrait>(db: &C, id: &str, password: &str) -> anyhow::Result<()> {
-    let hash = hashing(|| hash_password(password)).await??;
+    let hash = new_password_hash(password).await?;
+    store_hash(db, id, hash).await?;
+    Ok(())
+}
+
+/// An argon2id hash of `password`, computed in a hashing slot.
+///
+/// # Errors
+/// No slot within [`HASH_WAIT`], or hashing failed.
+pub async fn new_password_hash(password: &str) -> anyhow::Result<String> {
+    hashing(|| hash_password(password)).await?
+}
+
+/// Stores a password hash computed before (on a transaction, say).
+///
+/// # Errors
+/// The database error.
+pub async fn store_hash<C: ConnectionTrait>(db: &C, id: &str, hash: String) -> Result<(), DbErr> {
     entity::Entity::update(entity::ActiveModel {
         id: Set(id.to_owned()),
         password_hash: Set(hash),

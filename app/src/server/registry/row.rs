@@ -81,6 +81,10 @@ pub(crate) struct RowInit {
     pub auth_detail: Option<String>,
     pub second_factor: Option<String>,
     pub authenticated_at: Option<i64>,
+    /// A row carried over to a new id ([`RowInit::carried`]): its handle,
+    /// creation and last-seen times.
+    #[serde(default)]
+    pub carried: Option<(String, i64, i64)>,
 }
 
 impl RowInit {
@@ -113,6 +117,38 @@ impl RowInit {
 
     /// These columns as a (not stored) registry row: the source an event
     /// copies its device, IP, geo and auth columns from.
+    /// Every column of `row`, to insert again under a new id: same handle,
+    /// device, location, sign-in and times (an id rotation).
+    pub(crate) fn carried(row: session::Model) -> Self {
+        Self {
+            user_id: row.user_id,
+            ip: row.ip,
+            user_agent: row.user_agent,
+            device_name: row.device_name,
+            browser_name: row.browser_name,
+            browser_version: row.browser_version,
+            os_name: row.os_name,
+            os_version: row.os_version,
+            device_type: row.device_type,
+            device_model: row.device_model,
+            app_name: row.app_name,
+            app_version: row.app_version,
+            app_build: row.app_build,
+            client_hints: row.client_hints,
+            country_code: row.country_code,
+            country_name: row.country_name,
+            region: row.region,
+            city: row.city,
+            device_id: row.device_id,
+            auth_method: row.auth_method,
+            auth_provider: row.auth_provider,
+            auth_detail: row.auth_detail,
+            second_factor: row.second_factor,
+            authenticated_at: row.authenticated_at,
+            carried: Some((row.handle, row.created_at, row.last_seen_at)),
+        }
+    }
+
     pub(crate) fn to_source(&self) -> session::Model {
         let init = self.clone();
         session::Model {
@@ -183,8 +219,8 @@ impl RowInit {
             auth_provider: Set(init.auth_provider),
             auth_detail: Set(init.auth_detail),
             second_factor: Set(init.second_factor),
-            created_at: Set(now),
-            last_seen_at: Set(now),
+            created_at: Set(init.carried.as_ref().map_or(now, |c| c.1)),
+            last_seen_at: Set(init.carried.as_ref().map_or(now, |c| c.2)),
             authenticated_at: Set(init.authenticated_at),
         }
     }

@@ -160,6 +160,33 @@ impl RegistryStore {
         Ok(deleted)
     }
 
+    /// Deletes rows by id hash on `txn` (one step of a host's transaction).
+    /// Nothing is evicted: call [`RegistryStore::evicted`] once it commits.
+    ///
+    /// # Errors
+    /// The database error.
+    pub(crate) async fn delete_by_hashes_in<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        hashes: Vec<String>,
+    ) -> Result<u64, DbErr> {
+        if hashes.is_empty() {
+            return Ok(0);
+        }
+        queries::delete_by_hashes(txn, hashes).await
+    }
+
+    /// Rows deleted by a committed transaction: evicted here, fenced everywhere.
+    pub(crate) async fn evicted(&self, hashes: &[String]) {
+        if hashes.is_empty() {
+            return;
+        }
+        if let Some(cache) = self.cache() {
+            cache.evict(hashes.iter().map(String::as_str));
+            cache.fence(&self.db).await;
+        }
+    }
+
     /// Deletes rows whose expiry passed before `now` (the sweep). Cached rows
     /// past their expiry are refused anyway; evicted for memory's sake.
     ///
@@ -260,7 +287,7 @@ impl SessionStore for RegistryStore {
         let epoch = self.cache().map(|c| c.epoch());
         let mut last_err = None;
         for _ in 0..8 {
-            let handle = new_handle();
+            let handle = init.carried.as_ref().map_or_else(new_handle, |c| c.0.clone());
             let row = init.to_active(
                 IdHash::of(&record.id).as_str().to_owned(),
                 handle.clone(),
@@ -273,11 +300,12 @@ impl SessionStore for RegistryStore {
                 .await
             {
                 Ok(_) => {
+                    let (created_at, last_seen_at) = init.carried.as_ref().map_or((now, now), |c| (c.1, c.2));
                     let meta = RowMeta {
                         user_id: init.user_id,
                         handle,
-                        created_at: now,
-                        last_seen_at: now,
+                        created_at,
+                        last_seen_at,
                         authenticated_at: init.authenticated_at,
                     };
                     if let (Some(cache), Some(epoch)) = (self.cache(), epoch) {
