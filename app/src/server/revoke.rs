@@ -136,7 +136,7 @@ impl Sessions {
     ///         Box::pin(async move {
     ///             let sql = "UPDATE users SET password_hash = $1 WHERE id = $2";
     ///             let stmt = Statement::from_sql_and_values(txn.get_database_backend(), sql, [new_hash.into(), "u-42".into()]);
-    ///             txn.execute(stmt).await.map(|_| ())
+    ///             txn.execute_raw(stmt).await.map(|_| ())
     ///         })
     ///     })
     ///     .await?;
@@ -163,6 +163,7 @@ impl Sessions {
         use sea_orm::TransactionTrait as _;
         let current = current.filter(|c| c.user_id().as_deref() == Some(user_id));
         let keep = current.and_then(CurrentSession::id_hash);
+        self.fence_ready();
         let txn = self.db().begin().await.map_err(db_error)?;
         store_new_password(&txn).await.map_err(db_error)?;
         let rows: Vec<session::Model> = if self.config().revoke_on_password_change {
@@ -205,15 +206,27 @@ impl Sessions {
     #[tracing::instrument(skip_all, fields(user.id = %user_id))]
     pub async fn forget(&self, user_id: &str, identities: &[&str]) -> Result<(u64, u64), SessionsError> {
         let normalized: Vec<String> = identities.iter().map(|i| normalize_identity(i)).collect();
+        self.fence_ready();
         self.store().forget(user_id, normalized).await.map_err(db_error)
     }
 
     /// Deletes `rows` through the store (cache eviction, revocation fence).
     /// Returns how many were still there.
     pub(crate) async fn end_rows(&self, rows: &[session::Model]) -> Result<u64, DbErr> {
+        self.fence_ready();
         self.store()
             .delete_by_hashes(rows.iter().map(|r| r.id_hash.clone()).collect())
             .await
+    }
+
+    /// Turns the registry cache (and with it the revocation fence) on as the
+    /// layer would, for processes that revoke without serving requests — an
+    /// admin CLI, a cron job: on PostgreSQL their revocations then wait for
+    /// every serving instance too.
+    fn fence_ready(&self) {
+        let config = self.config();
+        self.store()
+            .enable_cache(config.registry_cache, config.registry_cache_capacity);
     }
 
     /// The `revoked` events of `rows`, stamped now.

@@ -41,6 +41,14 @@ impl Cache {
                 break;
             }
         }
+        // A process that just started listening (an admin CLI or cron job
+        // revoking, a fresh instance) has not heard its peers yet: every
+        // instance announces itself each HEARTBEAT, so two of them are
+        // enough to know whom to wait for.
+        let discovery = tokio::time::Instant::from_std(sync.anchor + 2 * HEARTBEAT);
+        if tokio::time::Instant::now() < discovery {
+            tokio::time::sleep_until(discovery.min(deadline)).await;
+        }
         let nonce: u64 = rand::random();
         let (tx, mut rx) = watch::channel(());
         lock(&sync.fences).insert(
@@ -256,6 +264,11 @@ BEGIN
       REFERENCING OLD TABLE AS leptos_sessions_changed
       FOR EACH STATEMENT EXECUTE FUNCTION leptos_sessions_notify();
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'leptos_sessions_notify_truncate'
+                 AND tgrelid = 'leptos_sessions'::regclass) THEN
+    CREATE TRIGGER leptos_sessions_notify_truncate AFTER TRUNCATE ON leptos_sessions
+      FOR EACH STATEMENT EXECUTE FUNCTION leptos_sessions_notify_all();
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'leptos_sessions_notify_update'
                  AND tgrelid = 'leptos_sessions'::regclass) THEN
     CREATE TRIGGER leptos_sessions_notify_update AFTER UPDATE ON leptos_sessions
@@ -269,6 +282,16 @@ $do$";
     txn.execute_unprepared("SELECT pg_advisory_xact_lock(7303531370)")
         .await?;
     txn.execute_unprepared(&function).await?;
+    // TRUNCATE has no transition table: it empties every cache.
+    txn.execute_unprepared(&format!(
+        r"CREATE OR REPLACE FUNCTION leptos_sessions_notify_all() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_notify('{CHANNEL}', '*');
+  RETURN NULL;
+END
+$fn$"
+    ))
+    .await?;
     txn.execute_unprepared(triggers).await?;
     txn.commit().await
 }
