@@ -378,3 +378,49 @@ async fn scale04_hot_queries_use_indexes_postgres() -> Result<()> {
 async fn scale05_hot_queries_use_indexes_sqlite() -> Result<()> {
     assert_indexed(common::sqlite().await?).await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case37_a_revocation_from_a_process_without_the_layer_is_fenced() -> Result<()> {
+    let Some((a, _b)) = two_instances().await? else {
+        return Ok(());
+    };
+    let mut laptop = a.device(WIN_FIREFOX);
+    laptop.login("ada").await?;
+    until_cached(&a, &mut laptop, "ada").await?;
+    // An admin CLI: its own pool and `Sessions`, no layer, no request served.
+    let options = a.db().get_postgres_connection_pool().connect_options();
+    let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with((*options).clone())
+        .await?;
+    let admin = Sessions::new(
+        SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+        a.sessions.config().clone(),
+    )?;
+    assert_eq!(admin.admin_revoke_all("ada").await?, 1);
+    // The very next request at the serving instance: signed out.
+    assert_eq!(
+        laptop.whoami().await?,
+        "",
+        "A served a session an admin CLI revoked"
+    );
+
+    // TRUNCATE (no row triggers) empties every cache: refused within the
+    // notification's delivery, bounded here at 2 s.
+    let mut phone = a.device(MAC_CHROME);
+    phone.login("grace").await?;
+    until_cached(&a, &mut phone, "grace").await?;
+    admin.db().execute_unprepared("TRUNCATE leptos_sessions").await?;
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        if phone.whoami().await?.is_empty() {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "a truncated registry was still served after 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Ok(())
+}
