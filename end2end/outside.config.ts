@@ -12,7 +12,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 1,
-  retries: process.env.CI ? 1 : 0,
+  retries: 0,
   outputDir: "test-results/outside",
   use: {
     baseURL: `http://127.0.0.1:${port}`,

@@ -14,6 +14,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Pag
 
 backend_tests!(
     cached_sessions_ride_out_a_registry_outage,
+    per_user_cap_evicts_the_oldest_as_pruned,
+    a_browser_signing_in_again_replaces_its_older_row,
+    touch_is_throttled_and_off_with_touch_every_none,
+    second_factor_and_detail_reach_the_row_and_the_event,
+    false_and_none_settings_turn_their_behaviour_off,
     case10_idle_timeout_ends_session_with_expired_event,
     case11_absolute_lifetime_ends_an_active_session,
     case12_expired_session_is_not_revived_by_sign_in_page_visit,
@@ -414,5 +419,170 @@ async fn retention_purges_a_large_backlog_in_batches(db: DatabaseConnection) -> 
     assert_eq!(report.purged_events, total * 4 / 5);
     assert_eq!(event::Entity::find().count(app.db()).await?, total / 5);
     assert_eq!(app.sessions.sweep().await?.purged_events, 0);
+    Ok(())
+}
+
+async fn per_user_cap_evicts_the_oldest_as_pruned(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| c.max_sessions_per_user = Some(3)).await?;
+    let mut browsers = Vec::new();
+    for _ in 0..5 {
+        let mut d = app.device(WIN_FIREFOX);
+        d.login("ada").await?;
+        browsers.push(d);
+        app.clock.advance(Duration::from_secs(1));
+    }
+    let mut grace = app.device(MAC_CHROME);
+    grace.login("grace").await?;
+    let who: Vec<String> = {
+        let mut v = Vec::new();
+        for d in &mut browsers {
+            v.push(d.whoami().await?);
+        }
+        v
+    };
+    assert_eq!(who, ["", "", "ada", "ada", "ada"], "the two oldest are evicted");
+    let pruned = events(app.db(), "revoked").await?;
+    assert_eq!(pruned.len(), 2);
+    assert!(pruned.iter().all(|e| e.reason.as_deref() == Some("pruned")));
+    assert_eq!(
+        grace.whoami().await?,
+        "grace",
+        "another user's sessions are not counted"
+    );
+    Ok(())
+}
+
+async fn a_browser_signing_in_again_replaces_its_older_row(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    let old = d.session_cookie().cloned().expect("cookie");
+    // The session cookie is lost (cleared, expired in the browser); the
+    // browser-continuity cookie stays: its next sign-in replaces the row.
+    d.jar.remove("__Host-session");
+    d.login("ada").await?;
+    assert_eq!(d.devices().await?.devices.len(), 1, "one row per browser");
+    let revoked = events(app.db(), "revoked").await?;
+    assert_eq!(revoked.len(), 1);
+    assert_eq!(revoked[0].reason.as_deref(), Some("pruned"));
+    let mut replay = app.device(MAC_CHROME);
+    replay.jar.insert("__Host-session".into(), old);
+    assert_eq!(replay.whoami().await?, "");
+    // A different browser of the same user is a second row.
+    let mut other = app.device(WIN_FIREFOX);
+    other.login("ada").await?;
+    assert_eq!(d.devices().await?.devices.len(), 2);
+    Ok(())
+}
+
+async fn last_seen(db: &DatabaseConnection) -> Result<Vec<i64>> {
+    Ok(session::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.last_seen_at)
+        .collect())
+}
+
+async fn touch_is_throttled_and_off_with_touch_every_none(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db.clone(), |c| c.touch_every = Some(Duration::from_secs(60))).await?;
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    let signed_in = last_seen(app.db()).await?;
+    app.clock.advance(Duration::from_secs(30));
+    assert_eq!(d.whoami().await?, "ada");
+    assert_eq!(
+        last_seen(app.db()).await?,
+        signed_in,
+        "no write inside the interval"
+    );
+    app.clock.advance(Duration::from_secs(31));
+    assert_eq!(d.whoami().await?, "ada");
+    let touched = last_seen(app.db()).await?;
+    assert_eq!(touched.len(), 1);
+    assert_eq!(
+        touched[0],
+        signed_in[0] + 61_000,
+        "written once the interval passed"
+    );
+
+    let off = TestApp::with_config(common::sqlite().await?, |c| c.touch_every = None).await?;
+    let mut e = off.device(MAC_CHROME);
+    e.login("ada").await?;
+    let at_login = last_seen(off.db()).await?;
+    for _ in 0..3 {
+        off.clock.advance(Duration::from_secs(3600));
+        assert_eq!(e.whoami().await?, "ada");
+    }
+    assert_eq!(
+        last_seen(off.db()).await?,
+        at_login,
+        "touch_every = None never writes"
+    );
+    Ok(())
+}
+
+async fn second_factor_and_detail_reach_the_row_and_the_event(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    let mut d = app.device(MAC_CHROME);
+    let reply = d.send("POST", "/login-2fa/ada").await?;
+    assert_eq!(reply.status, http::StatusCode::OK, "{}", reply.body);
+    let row = session::Entity::find().one(app.db()).await?.expect("a row");
+    assert_eq!(row.second_factor.as_deref(), Some("totp"));
+    let detail: serde_json::Value = serde_json::from_str(row.auth_detail.as_deref().expect("detail"))?;
+    assert_eq!(detail["user_verified"], true);
+    let login = events(app.db(), "login").await?;
+    assert_eq!(login.len(), 1);
+    assert_eq!(login[0].second_factor.as_deref(), Some("totp"));
+    assert!(
+        login[0]
+            .auth_detail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("user_verified")
+    );
+    Ok(())
+}
+
+async fn false_and_none_settings_turn_their_behaviour_off(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::with_config(db, |c| {
+        c.track_failed_logins = false;
+        c.revoke_on_password_change = false;
+        c.cross_site_guard = false;
+        c.max_sessions_per_user = None;
+        c.events_retention = None;
+    })
+    .await?;
+    let mut attacker = app.device(WIN_FIREFOX);
+    for _ in 0..3 {
+        attacker.send("POST", "/fail/ada@example.com").await?;
+    }
+    assert!(
+        events(app.db(), "failed_login").await?.is_empty(),
+        "track_failed_logins = false"
+    );
+    let mut browsers = Vec::new();
+    for _ in 0..4 {
+        let mut d = app.device(WIN_FIREFOX);
+        d.login("ada").await?;
+        browsers.push(d);
+    }
+    assert_eq!(
+        app.sessions.password_changed("ada", None).await?,
+        0,
+        "revoke_on_password_change = false"
+    );
+    for d in &mut browsers {
+        assert_eq!(d.whoami().await?, "ada");
+    }
+    // cross_site_guard = false: a foreign Origin is the host's business.
+    let reply = browsers[0]
+        .send_with("POST", "/revoke-others", &[("origin", "https://evil.example")])
+        .await?;
+    assert_eq!((reply.status, reply.body.as_str()), (http::StatusCode::OK, "3"));
+    // events_retention = None: a sweep years later purges nothing.
+    app.clock.advance(Duration::from_secs(5 * 365 * 86_400));
+    assert_eq!(app.sessions.sweep().await?.purged_events, 0);
+    assert!(!events(app.db(), "login").await?.is_empty());
     Ok(())
 }

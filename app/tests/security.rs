@@ -593,3 +593,53 @@ async fn case34_http2_authority_passes_and_a_scheme_mismatch_is_refused(
     assert_eq!(app.sessions.sessions_of("ada").await?.len(), 1);
     Ok(())
 }
+
+/// Over a real HTTP/2 connection (h2c, prior knowledge): the browser's
+/// `:authority` is the request's authority, there is no `Host`, and a
+/// same-origin POST passes while a foreign or scheme-mismatched one is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case34_same_origin_posts_pass_over_a_real_http2_connection() -> Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+
+    let app = TestApp::new(common::sqlite().await?).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let service = app
+        .router
+        .clone()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, service).await });
+
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, conn) =
+        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let mut post = async |path: &str, origin: &str| -> Result<(http::Version, StatusCode)> {
+        let req = http::Request::post(format!("http://{addr}{path}"))
+            .header("origin", origin)
+            .header("user-agent", MAC_CHROME)
+            .body(http_body_util::Empty::<axum::body::Bytes>::new())?;
+        assert!(req.headers().get("host").is_none());
+        let res = sender.send_request(req).await?;
+        Ok((res.version(), res.status()))
+    };
+    let own = format!("http://{addr}");
+    assert_eq!(
+        post("/login/ada", &own).await?,
+        (http::Version::HTTP_2, StatusCode::OK),
+        "same origin over HTTP/2"
+    );
+    for origin in [
+        "https://evil.example",
+        &format!("http://127.0.0.2:{}", addr.port()),
+        "null",
+    ] {
+        assert_eq!(
+            post("/login/mallory", origin).await?,
+            (http::Version::HTTP_2, StatusCode::FORBIDDEN),
+            "{origin}"
+        );
+    }
+    server.abort();
+    Ok(())
+}

@@ -1,6 +1,21 @@
 import { expect, test } from "@playwright/test";
 
-import { MAC_CHROME, WIN_FIREFOX, js, logOutDevice, mark, mode, open, screenshot, signIn, stillMarked } from "./helpers";
+import {
+  MAC_CHROME,
+  WIN_FIREFOX,
+  expectReplayAnonymous,
+  expectSignedOut,
+  hydrated,
+  js,
+  logOutDevice,
+  mark,
+  mode,
+  open,
+  screenshot,
+  sessionCookie,
+  signIn,
+  stillMarked,
+} from "./helpers";
 
 const accounts = {
   true: ["katherine@example.com", "johnson-1918"],
@@ -15,7 +30,9 @@ for (const javaScriptEnabled of js) {
     await signIn(a.page, email, password);
     await signIn(b.page, email, password);
 
+    const bCookie = await sessionCookie(b.ctx);
     await a.page.goto("/settings");
+    if (javaScriptEnabled) await hydrated(a.page);
     const rows = a.page.locator(".sessions-device");
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toContainText("Chrome 137 on macOS");
@@ -42,9 +59,11 @@ for (const javaScriptEnabled of js) {
       await expect(a.page.locator(".sessions-event").first()).toContainText("logged out from another device");
     }
 
-    // B is out on its very next request.
+    // B is out on its very next request: the signed-out page, and its old
+    // cookie replayed elsewhere signs nobody in.
     await b.page.goto("/settings");
-    await expect(b.page).toHaveURL(/\/sign-in$/);
+    await expectSignedOut(b.page);
+    await expectReplayAnonymous(browser, bCookie);
 
     await a.page.reload();
     await expect(a.page.locator(".sessions-device")).toHaveCount(1);
@@ -59,9 +78,12 @@ for (const javaScriptEnabled of js) {
 test("sign out ends the session and the settings page asks to sign in", async ({ browser }) => {
   const { ctx, page } = await open(browser);
   await signIn(page, "grace@example.com", "hopper-1906");
+  const old = await sessionCookie(ctx);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
-  await expect(page).toHaveURL(/\/sign-in$/);
+  await expectSignedOut(page);
   await page.goto("/settings");
-  await expect(page).toHaveURL(/\/sign-in$/);
+  await expectSignedOut(page);
+  // The cookie the browser held before signing out is dead everywhere.
+  await expectReplayAnonymous(browser, old);
   await ctx.close();
 });

@@ -15,6 +15,9 @@ export const IPHONE_SAFARI =
 export const js = [true, false] as const;
 export const mode = (on: boolean) => (on ? "JavaScript on" : "JavaScript off");
 
+/** Pages opened with JavaScript on: their sign-ins first wait for hydration. */
+const withJs = new WeakMap<Page, boolean>();
+
 /** A browser context that fails the test on page or console errors (hydration problems). */
 export async function open(
   browser: Browser,
@@ -22,6 +25,7 @@ export async function open(
 ): Promise<{ ctx: BrowserContext; page: Page; problems: string[] }> {
   const ctx = await browser.newContext({ userAgent: MAC_CHROME, locale: "en-US", ...options });
   const page = await ctx.newPage();
+  withJs.set(page, options.javaScriptEnabled ?? true);
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
@@ -30,9 +34,46 @@ export async function open(
   return { ctx, page, problems };
 }
 
+/**
+ * Waits until the wasm hydrated the page (the demo sets `data-hydrated` on
+ * <body> from an effect, which only runs in the browser): a JavaScript-on
+ * journey must never pass through the no-JS fallback with a broken wasm.
+ */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated]"), "the page hydrated").toHaveCount(1, { timeout: 20_000 });
+}
+
+/** The browser shows the signed-out sign-in page (not just its URL). */
+export async function expectSignedOut(page: Page) {
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.locator("#email")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toHaveCount(0);
+}
+
+/** The session cookie of `ctx`, to replay later. */
+export async function sessionCookie(ctx: BrowserContext) {
+  const cookie = (await ctx.cookies()).find((c) => c.name === "__Host-session");
+  expect(cookie, "a session cookie").toBeDefined();
+  return cookie!;
+}
+
+/** Replays an old session cookie in a fresh context: it must be anonymous. */
+export async function expectReplayAnonymous(browser: Browser, cookie: Awaited<ReturnType<typeof sessionCookie>>) {
+  const ctx = await browser.newContext({ userAgent: MAC_CHROME });
+  await ctx.addCookies([cookie]);
+  const res = await ctx.request.get("/api/v1/sessions");
+  expect(res.status(), "the old session cookie signs nobody in").toBe(401);
+  const page = await ctx.newPage();
+  await page.goto("/settings");
+  await expectSignedOut(page);
+  await ctx.close();
+}
+
 /** Email + password on the demo's sign-in page. */
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/sign-in");
+  if (withJs.get(page)) await hydrated(page);
   await page.locator("#email").fill(email);
   await page.locator("#password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();

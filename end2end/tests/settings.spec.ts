@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 
 import {
+  expectReplayAnonymous,
+  expectSignedOut,
+  sessionCookie,
   IPHONE_SAFARI,
   LINUX_FIREFOX,
   MAC_CHROME,
@@ -41,9 +44,11 @@ for (const javaScriptEnabled of js) {
     await a.page.reload();
     await expect(a.page.locator(".sessions-event").first()).toContainText("you signed out everywhere else");
 
-    for (const { page } of [b, c]) {
+    for (const { ctx, page } of [b, c]) {
+      const old = await sessionCookie(ctx);
       await page.goto("/settings");
-      await expect(page).toHaveURL(/\/sign-in$/);
+      await expectSignedOut(page);
+      await expectReplayAnonymous(browser, old);
     }
     expect([...a.problems, ...b.problems, ...c.problems]).toEqual([]);
     for (const { ctx } of [a, b, c]) await ctx.close();
@@ -58,6 +63,8 @@ for (const javaScriptEnabled of js) {
     await signIn(b.page, email, password);
     await signIn(a.page, email, password);
     await expect(a.page.locator(".sessions-device")).toHaveCount(2);
+    const aBefore = await sessionCookie(a.ctx);
+    const bBefore = await sessionCookie(b.ctx);
 
     await a.page.getByLabel("Current password").fill(password);
     await a.page.getByLabel("New password").fill("a-brand-new-password");
@@ -67,8 +74,12 @@ for (const javaScriptEnabled of js) {
     await expect(a.page.locator(".sessions-device")).toHaveCount(1);
     await expect(a.page.locator(".sessions-event").first()).toContainText("password changed");
 
+    // This browser got a new session id; its old one is dead, like B's.
+    expect((await sessionCookie(a.ctx)).value).not.toBe(aBefore.value);
+    await expectReplayAnonymous(browser, aBefore);
     await b.page.goto("/settings");
-    await expect(b.page).toHaveURL(/\/sign-in$/);
+    await expectSignedOut(b.page);
+    await expectReplayAnonymous(browser, bBefore);
     await signIn(b.page, email, "a-brand-new-password");
     expect([...a.problems, ...b.problems]).toEqual([]);
     await a.ctx.close();

@@ -77,6 +77,14 @@ fn set_content_security_policy(options: &LeptosOptions) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run in the browser only, once the app hydrated: the marker the
+    // end-to-end tests wait for (a page without working wasm never gets it).
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     // Two translation sets, one choice: both providers read the same cookie
     // (`i18n_pref_locale`) and `Accept-Language`; the library's sets <html lang>.
     view! {

@@ -171,6 +171,19 @@ impl TestApp {
                 }),
             )
             .route(
+                "/login-2fa/{user}",
+                post(|current: CurrentSession, Path(user): Path<String>| async move {
+                    let login = Login::new(AuthMethod::Password)
+                        .identity(format!("{user}@example.com"))
+                        .second_factor("totp")
+                        .detail(serde_json::json!({ "user_verified": true }));
+                    match current.login(&user, login).await {
+                        Ok(outcome) => (StatusCode::OK, outcome.handle.to_string()).into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
+            .route(
                 "/logout",
                 post(|current: CurrentSession| async move {
                     match current.logout().await {

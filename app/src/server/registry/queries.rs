@@ -100,6 +100,8 @@ pub(crate) async fn rows_over_cap<C: ConnectionTrait>(
         .filter(session::Column::UserId.eq(user_id))
         .order_by_desc(session::Column::LastSeenAt)
         .order_by_desc(session::Column::CreatedAt)
+        // SQLite and MySQL accept OFFSET only after a LIMIT.
+        .limit(i64::MAX.unsigned_abs())
         .offset(keep)
         .all(db)
         .await
