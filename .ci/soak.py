@@ -373,17 +373,34 @@ def main():
         resurrected += count(f"SELECT count(*) FROM leptos_sessions WHERE handle IN ({chunk})")
     stored = {}
     for kind in soak.counts:
-        extra = " AND reason IN ('user_revoked','logout_everywhere')" if kind == "revoked" else ""
-        stored[kind] = count(f"SELECT count(*) FROM leptos_session_events WHERE kind = '{kind}'{extra}")
-    # Seeded history (Ada's weeks) is there before the load: subtract it.
+        stored[kind] = count(f"SELECT count(*) FROM leptos_session_events WHERE kind = '{kind}'")
+    # Logins and failed logins: one row per confirmed attempt (plus at most
+    # the unanswered ones). Ends of sessions: one `logout` or `revoked` row
+    # per session the load ended — a sign-out racing a revocation of the
+    # same session takes no action of its own, so ends are checked per
+    # session, not per request.
     lost = {}
-    for kind, confirmed in soak.counts.items():
-        base = BASELINE.get(kind, 0)
-        got = stored[kind] - base
+    for kind in ("login", "failed_login"):
+        got, confirmed = stored[kind] - BASELINE.get(kind, 0), soak.counts[kind]
         if got < confirmed:
             lost[kind] = confirmed - got
         elif got > confirmed + soak.ambiguous[kind]:
             lost[kind] = -(got - confirmed - soak.ambiguous[kind])
+    ends = {}
+    for i in range(0, len(revoked_handles), 200):
+        chunk = ",".join(f"'{h}'" for h in revoked_handles[i : i + 200])
+        sql = (f"SELECT session_handle, count(*) FROM leptos_session_events WHERE kind IN ('logout', 'revoked') "
+               f"AND session_handle IN ({chunk}) GROUP BY session_handle")
+        rows = psql(args.pg, sql).splitlines() if args.pg else sqlite(args.sqlite, sql)
+        for row in rows:
+            handle, n = row.split("|") if isinstance(row, str) else row
+            ends[handle] = int(n)
+    missing_ends = [h for h in revoked_handles if ends.get(h, 0) == 0]
+    double_ends = [h for h in revoked_handles if ends.get(h, 0) > 1]
+    if missing_ends:
+        lost["end"] = len(missing_ends)
+    if double_ends:
+        lost["double end"] = -len(double_ends)
 
     print(f"soak: {elapsed:.0f} s, {len(instances)} instance(s), {args.workers} workers, {soak.requests} requests "
           f"({soak.requests / elapsed:.0f}/s)")
@@ -394,7 +411,8 @@ def main():
     print("soak: trail rows from the load: " + ", ".join(f"{k} {stored[k] - BASELINE.get(k, 0)}" for k in stored))
     print(f"soak: revoked sessions served after the revoking response: {len(soak.violations)}")
     print(f"soak: resurrected rows: {resurrected} (of {len(revoked_handles)} ended sessions)")
-    print(f"soak: lost trail events: {sum(v for v in lost.values() if v > 0)}; unexplained extra: {-sum(v for v in lost.values() if v < 0)}")
+    print(f"soak: sessions ended with exactly one logout/revoked row: {len(revoked_handles) - len(missing_ends) - len(double_ends)} of {len(revoked_handles)}")
+    print(f"soak: lost trail events: {sum(v for v in lost.values() if v > 0)}; unexplained extra: {-sum(v for v in lost.values() if v < 0)} {lost or ''}")
     print(f"soak: 5xx or unanswered outside outage windows: {len(soak.errors_outside)}")
     for line in (soak.violations + soak.errors_outside)[:10]:
         print(f"soak:   {line}")

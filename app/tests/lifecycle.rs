@@ -15,6 +15,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Pag
 backend_tests!(
     cached_sessions_ride_out_a_registry_outage,
     per_user_cap_evicts_the_oldest_as_pruned,
+    racing_revocations_write_one_event_per_session,
     a_browser_signing_in_again_replaces_its_older_row,
     touch_is_throttled_and_off_with_touch_every_none,
     second_factor_and_detail_reach_the_row_and_the_event,
@@ -584,5 +585,27 @@ async fn false_and_none_settings_turn_their_behaviour_off(db: DatabaseConnection
     app.clock.advance(Duration::from_secs(5 * 365 * 86_400));
     assert_eq!(app.sessions.sweep().await?.purged_events, 0);
     assert!(!events(app.db(), "login").await?.is_empty());
+    Ok(())
+}
+
+async fn racing_revocations_write_one_event_per_session(db: DatabaseConnection) -> Result<()> {
+    let app = TestApp::new(db).await?;
+    for _ in 0..12 {
+        app.device(WIN_FIREFOX).login("ada").await?;
+    }
+    // Eight calls read the same rows, then race to delete them: each row
+    // belongs to whichever call deleted it, and gets one event.
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let sessions = app.sessions.clone();
+            tokio::spawn(async move { sessions.revoke_all("ada", RevokeReason::AdminRevoked).await })
+        })
+        .collect();
+    let mut ended = 0;
+    for call in calls {
+        ended += call.await??;
+    }
+    assert_eq!(ended, 12);
+    assert_eq!(events(app.db(), "revoked").await?.len(), 12);
     Ok(())
 }

@@ -242,8 +242,8 @@ impl CurrentSession {
         if replaced.is_empty() {
             return Vec::new();
         }
-        match sessions.end_rows(&replaced).await {
-            Ok(_) => sessions.revoked_events(replaced, RevokeReason::Pruned),
+        match sessions.end_rows(replaced).await {
+            Ok(ended) => sessions.revoked_events(ended, RevokeReason::Pruned),
             Err(err) => {
                 tracing::warn!(error = %err, "could not prune old sessions");
                 Vec::new()
@@ -287,7 +287,7 @@ impl CurrentSession {
         let watch = self.sessions().store().watch(&hash);
         watch.claim();
         self.session().cycle_id().await.map_err(store_error)?;
-        let Some(row) = watch.take_deleted() else {
+        let Some(row) = watch.take_deleted().filter(|r| !r.handle.is_empty()) else {
             // Revoked meanwhile: nothing to carry over.
             self.clear_state();
             return Err(SessionsError::NotSignedIn);
@@ -319,7 +319,10 @@ impl CurrentSession {
         self.session().flush().await.map_err(store_error)?;
         let row = watch.as_ref().and_then(Watch::take_deleted);
         self.clear_state();
-        if let (Some(user_id), Some(hash)) = (state.user_id, state.id_hash) {
+        // No row deleted by this request: the session had already ended (a
+        // revocation or a concurrent sign-out wrote its event).
+        if let (Some(user_id), Some(hash), Some(row)) = (state.user_id, state.id_hash, row) {
+            let row = Some(row).filter(|r| !r.handle.is_empty());
             tracing::info!(user.id = %user_id, session = %hash.short(), "signed out");
             let mut event = NewEvent::new(HistoryKind::Logout, self.sessions().now_ms());
             event.user_id = Some(user_id);

@@ -52,8 +52,8 @@ impl Sessions {
             .await
             .map_err(db_error)?
             .ok_or(SessionsError::NotFound)?;
-        let rows = vec![row];
-        if self.end_rows(&rows).await.map_err(db_error)? == 0 {
+        let rows = self.end_rows(vec![row]).await.map_err(db_error)?;
+        if rows.is_empty() {
             return Err(SessionsError::NotFound);
         }
         tracing::info!(user.id = %user_id, session = %short(&rows[0].id_hash), reason = reason.as_str(), "session revoked");
@@ -80,7 +80,8 @@ impl Sessions {
             .into_iter()
             .filter(|row| except.is_none_or(|e| e.as_str() != row.id_hash))
             .collect();
-        let deleted = self.end_rows(&rows).await.map_err(db_error)?;
+        let rows = self.end_rows(rows).await.map_err(db_error)?;
+        let deleted = rows.len() as u64;
         tracing::info!(user.id = %user_id, count = deleted, reason = reason.as_str(), "sessions revoked");
         self.write_events(self.revoked_events(rows, reason)).await;
         Ok(deleted)
@@ -177,14 +178,19 @@ impl Sessions {
             Vec::new()
         };
         let hashes: Vec<String> = rows.iter().map(|r| r.id_hash.clone()).collect();
-        let ended = self
+        let deleted = self
             .store()
-            .delete_by_hashes_in(&txn, hashes.clone())
+            .delete_by_hashes_in(&txn, hashes)
             .await
             .map_err(db_error)?;
         txn.commit().await.map_err(db_error)?;
         // Committed: no instance may serve those rows from its cache.
-        self.store().evicted(&hashes).await;
+        self.store().evicted(&deleted).await;
+        let rows: Vec<session::Model> = rows
+            .into_iter()
+            .filter(|r| deleted.contains(&r.id_hash))
+            .collect();
+        let ended = rows.len() as u64;
         tracing::info!(user.id = %user_id, count = ended, "password changed; other sessions ended");
         self.write_events(self.revoked_events(rows, RevokeReason::PasswordChange))
             .await;
@@ -211,12 +217,18 @@ impl Sessions {
     }
 
     /// Deletes `rows` through the store (cache eviction, revocation fence).
-    /// Returns how many were still there.
-    pub(crate) async fn end_rows(&self, rows: &[session::Model]) -> Result<u64, DbErr> {
+    /// Returns the ones this call ended (not those another call ended
+    /// first): the rows whose events to write.
+    pub(crate) async fn end_rows(&self, rows: Vec<session::Model>) -> Result<Vec<session::Model>, DbErr> {
         self.fence_ready();
-        self.store()
+        let deleted = self
+            .store()
             .delete_by_hashes(rows.iter().map(|r| r.id_hash.clone()).collect())
-            .await
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| deleted.contains(&r.id_hash))
+            .collect())
     }
 
     /// Turns the registry cache (and with it the revocation fence) on as the

@@ -65,7 +65,8 @@ impl Sessions {
         let rows = registry::timed_out(self.db(), idle_before, auth_before)
             .await
             .map_err(db_error)?;
-        let ended = self.end_rows(&rows).await.map_err(db_error)?;
+        let rows = self.end_rows(rows).await.map_err(db_error)?;
+        let ended = rows.len() as u64;
         let events = rows
             .into_iter()
             .map(|row| {
@@ -95,7 +96,8 @@ impl Sessions {
             let over = registry::rows_over_cap(self.db(), &user_id, u64::from(cap))
                 .await
                 .map_err(db_error)?;
-            pruned += self.end_rows(&over).await.map_err(db_error)?;
+            let over = self.end_rows(over).await.map_err(db_error)?;
+            pruned += over.len() as u64;
             self.write_events(self.revoked_events(over, RevokeReason::Pruned))
                 .await;
         }

@@ -68,9 +68,11 @@ impl KeyExtractor for ClientIp {
 /// resolves the client IP). Over the limit: `429` with `Retry-After`.
 ///
 /// # Panics
-/// Never: the quota is at least one request per minute.
+/// Never: the period is at least 13 ns and the burst at least 1, which
+/// `tower_governor` always accepts.
 pub fn layer(rate: SignInRate) -> GovernorLayer<ClientIp, NoOpMiddleware, Body> {
-    let period = Duration::from_millis(60_000 / u64::from(rate.per_minute.max(1)));
+    // Nanoseconds: any per-minute rate up to u32::MAX is a period of at least 13 ns.
+    let period = Duration::from_nanos(60_000_000_000 / u64::from(rate.per_minute.max(1)));
     let config = GovernorConfigBuilder::default()
         .key_extractor(ClientIp)
         .period(period)

@@ -207,7 +207,9 @@ async fn record_foreign_sign_out(
     tracing::info!(user.id = row.user_id.as_deref().unwrap_or_default(), session = %hash.short(), "signed out (session flushed outside the library)");
     let mut event = NewEvent::new(HistoryKind::Logout, sessions.now_ms());
     event.user_id = row.user_id.clone().or(state.user_id);
-    event.session_handle = Some(row.handle.clone());
+    event.session_handle = Some(row.handle.clone())
+        .filter(|h| !h.is_empty())
+        .or(state.handle);
     event.request_id = current.request().request_id.clone();
     event.source = Some(row);
     sessions.write_events(vec![event]).await;

@@ -38,16 +38,26 @@ pub(crate) async fn find_by_user_and_handle<C: ConnectionTrait>(
         .await
 }
 
-/// Deletes rows by id hash, returning how many went.
-pub(super) async fn delete_by_hashes<C: ConnectionTrait>(db: &C, hashes: Vec<String>) -> Result<u64, DbErr> {
-    if hashes.is_empty() {
-        return Ok(0);
+/// Deletes rows by id hash, returning the hashes this call deleted: one
+/// statement per row, so that two revocations racing for a row (revoke-one
+/// and revoke-others, a revocation and a sweep) each know whether the row
+/// was theirs and only one writes its event (`DELETE … RETURNING` would do
+/// it in one, but MySQL has none).
+pub(super) async fn delete_by_hashes<C: ConnectionTrait>(
+    db: &C,
+    hashes: Vec<String>,
+) -> Result<Vec<String>, DbErr> {
+    let mut deleted = Vec::with_capacity(hashes.len());
+    for hash in hashes {
+        let res = session::Entity::delete_many()
+            .filter(session::Column::IdHash.eq(hash.as_str()))
+            .exec(db)
+            .await?;
+        if res.rows_affected > 0 {
+            deleted.push(hash);
+        }
     }
-    let res = session::Entity::delete_many()
-        .filter(session::Column::IdHash.is_in(hashes))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected)
+    Ok(deleted)
 }
 
 /// Updates `last_seen_at`/`last_seen_ip` and slides the expiry, but only if the

@@ -142,14 +142,15 @@ impl RegistryStore {
     }
 
     /// Deletes registry rows by id hash — every revocation path — evicts
-    /// them from this instance's cache and fences the others. Returns how
-    /// many rows went.
+    /// them from this instance's cache and fences the others. Returns the
+    /// hashes this call deleted (a row another call deleted first is not
+    /// among them).
     ///
     /// # Errors
     /// The database error; nothing is evicted then (nothing was deleted).
-    pub(crate) async fn delete_by_hashes(&self, hashes: Vec<String>) -> Result<u64, DbErr> {
+    pub(crate) async fn delete_by_hashes(&self, hashes: Vec<String>) -> Result<Vec<String>, DbErr> {
         if hashes.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let evict: Vec<String> = hashes.clone();
         let deleted = queries::delete_by_hashes(&self.db, hashes).await?;
@@ -169,10 +170,7 @@ impl RegistryStore {
         &self,
         txn: &C,
         hashes: Vec<String>,
-    ) -> Result<u64, DbErr> {
-        if hashes.is_empty() {
-            return Ok(0);
-        }
+    ) -> Result<Vec<String>, DbErr> {
         queries::delete_by_hashes(txn, hashes).await
     }
 
@@ -435,10 +433,15 @@ impl SessionStore for RegistryStore {
         if let Some(cache) = self.cache() {
             cache.evict([id_hash.as_str()]);
         }
-        if deleted > 0
-            && let Some(row) = row
-        {
-            self.watches.deleted(row);
+        // Recorded only when this call deleted the row: a concurrent
+        // sign-out or revocation that got there first leaves nothing, so
+        // the session's end is written once.
+        if deleted > 0 && watched {
+            self.watches.deleted(row.unwrap_or_else(|| {
+                let mut blank = super::blank_row();
+                blank.id_hash = id_hash.as_str().to_owned();
+                blank
+            }));
         }
         Ok(())
     }
