@@ -424,3 +424,27 @@ async fn case37_a_revocation_from_a_process_without_the_layer_is_fenced() -> Res
     }
     Ok(())
 }
+
+/// Found by the soak: an instance heard its own acknowledgements and took
+/// itself for a peer, so after acknowledging another's fence each of its own
+/// fences waited the full FENCE_WAIT for an answer from itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_is_never_its_own_peer() -> Result<()> {
+    let Some((a, b)) = two_instances().await? else {
+        return Ok(());
+    };
+    let mut at_a = a.device(MAC_CHROME);
+    at_a.login("ada").await?;
+    let mut at_b = b.device(WIN_FIREFOX);
+    at_b.login("ada").await?;
+    until_cached(&a, &mut at_a, "ada").await?;
+    until_cached(&b, &mut at_b, "ada").await?;
+    // Fences both ways: each instance acknowledges the other's.
+    for _ in 0..3 {
+        at_a.send("POST", "/revoke-others").await?;
+        at_b.send("POST", "/revoke-others").await?;
+    }
+    assert_eq!(a.sessions.store().cache_peers(), 1, "A waits for B only");
+    assert_eq!(b.sessions.store().cache_peers(), 1, "B waits for A only");
+    Ok(())
+}

@@ -236,6 +236,12 @@ impl RegistryStore {
         Ok(touched)
     }
 
+    /// Other instances this one's revocation fence waits for (PostgreSQL
+    /// with the cache on; tests and metrics).
+    pub fn cache_peers(&self) -> usize {
+        self.cache().map_or(0, |c| c.peers())
+    }
+
     /// Rows in this instance's cache (tests and metrics).
     pub fn cached_rows(&self) -> usize {
         self.cache().map_or(0, |c| c.len())

@@ -288,6 +288,11 @@ impl Cache {
     }
 
     /// Number of cached rows (tests, metrics).
+    /// Other instances heard from (PostgreSQL; 0 otherwise).
+    pub fn peers(&self) -> usize {
+        self.sync.as_ref().map_or(0, |s| s.peer_count())
+    }
+
     pub fn len(&self) -> usize {
         self.shards
             .iter()

@@ -90,6 +90,9 @@ impl Cache {
     /// Handles one notification (the listener task).
     fn on_notification(&self, payload: &str, db: &DatabaseConnection) {
         let Some(sync) = &self.sync else { return };
+        if !payload.starts_with("h:") {
+            tracing::trace!(me = %sync.instance, payload, "registry notification");
+        }
         if payload == "*" {
             self.evict_all();
         } else if let Some(keys) = payload.strip_prefix("i:") {
@@ -137,7 +140,11 @@ impl Cache {
             let (Some(origin), Some(nonce), Some(from)) = (parts.next(), parts.next(), parts.next()) else {
                 return;
             };
-            sync.heard(from);
+            // Our own acknowledgements come back to us too: we are not our
+            // own peer (a fence would wait for an acknowledgement of itself).
+            if from != sync.instance {
+                sync.heard(from);
+            }
             if origin == sync.instance
                 && let Ok(nonce) = nonce.parse::<u64>()
                 && let Some(fence) = lock(&sync.fences).get_mut(&nonce)
@@ -206,7 +213,14 @@ impl PgSync {
     }
 
     fn heard(&self, peer: &str) {
-        lock(&self.peers).insert(peer.to_owned(), Instant::now());
+        if peer != self.instance {
+            lock(&self.peers).insert(peer.to_owned(), Instant::now());
+        }
+    }
+
+    /// The other instances a fence would wait for now.
+    pub(super) fn peer_count(&self) -> usize {
+        self.live_peers().len()
     }
 
     fn live_peers(&self) -> HashSet<String> {
