@@ -1,6 +1,8 @@
 //! The trail's append-only writer: events built from registry rows and
 //! requests, written in one place that also hands them to the hooks.
 
+use std::time::Duration;
+
 use leptos_sessions_entity::{event, session};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
@@ -175,7 +177,69 @@ async fn insert_events<C: ConnectionTrait>(
     }
 }
 
+/// Waits before each retry of a trail write that failed on a lost
+/// connection (a database restart, a failover): about 3 s in all, so a
+/// restart does not cost the events of the actions that just happened.
+const TRAIL_RETRIES: [Duration; 3] = [
+    Duration::from_millis(250),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
+
+/// A failure of the connection, not of the statement: worth retrying.
+fn is_transient(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let sqlx_err = match err {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match &**sqlx_err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Protocol(_) => true,
+        // SQLSTATE classes 08 (connection exception) and 57P (operator
+        // intervention: admin shutdown, crash shutdown, cannot connect now).
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
+}
+
 impl Sessions {
+    /// Stores `models`, retrying (the rows not stored yet) while the
+    /// connection is what failed; returns them with their ids (0: not stored).
+    async fn insert_with_retries(&self, models: Vec<event::Model>, with_ids: bool) -> Vec<event::Model> {
+        let mut stored: Vec<event::Model> = Vec::new();
+        let mut pending = models;
+        let mut waits = TRAIL_RETRIES.iter();
+        loop {
+            match insert_events(self.db(), pending, with_ids).await {
+                Ok(models) => {
+                    stored.extend(models);
+                    return stored;
+                }
+                Err((err, models)) => {
+                    let wait = waits.next().filter(|_| is_transient(&err));
+                    let Some(wait) = wait else {
+                        tracing::error!(error = %err, "leptos-sessions: could not write to the trail");
+                        stored.extend(models);
+                        return stored;
+                    };
+                    tracing::warn!(error = %err, retry_in_ms = wait.as_millis(), "leptos-sessions: trail write failed; retrying");
+                    // One by one, the rows stored so far have their ids.
+                    let (done, todo): (Vec<_>, Vec<_>) =
+                        models.into_iter().partition(|m| with_ids && m.id != 0);
+                    stored.extend(done);
+                    pending = todo;
+                    tokio::time::sleep(*wait).await;
+                }
+            }
+        }
+    }
+
     /// Appends events to the trail and hands them to the hooks (the events
     /// tee, `on_session_revoked`). Fails open: a failed write is logged, never
     /// propagated (it must not break a login or a logout); hooks still run,
@@ -191,13 +255,7 @@ impl Sessions {
             })
             .collect();
         let models = events.into_iter().map(NewEvent::into_model).collect::<Vec<_>>();
-        let models = match insert_events(self.db(), models, hooks.has_any()).await {
-            Ok(models) => models,
-            Err((err, models)) => {
-                tracing::error!(error = %err, "leptos-sessions: could not write to the trail");
-                models
-            }
-        };
+        let models = self.insert_with_retries(models, hooks.has_any()).await;
         for (model, reason) in models.iter().zip(revoke_reasons) {
             if let Some(reason) = reason {
                 hooks.session_revoked(SessionRevoked {
