@@ -1,7 +1,14 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3000);
 const baseURL = `http://127.0.0.1:${port}`;
+// The demo server's database folder (.ci/e2e-server), where tests add their
+// own fresh accounts (helpers.ts `account`). Set here so the web server and
+// every worker see the same one.
+process.env.E2E_DATA_DIR ??= join(tmpdir(), `leptos-sessions-e2e-${port}`);
 // examples/host-app (tests/host-app.spec.ts).
 export const hostURL = `http://127.0.0.1:${Number(process.env.HOST_E2E_PORT ?? 3100)}`;
 

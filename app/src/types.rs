@@ -99,6 +99,9 @@ pub struct DeviceList {
     pub now: i64,
     /// The devices.
     pub devices: Vec<DeviceView>,
+    /// The reader's time zone for this list's times.
+    #[serde(default)]
+    pub zone: ReaderZone,
 }
 
 impl DeviceList {
@@ -352,6 +355,63 @@ pub struct HistoryList {
     pub now: i64,
     /// The entries.
     pub entries: Vec<HistoryEntry>,
+    /// The reader's time zone for this list's times.
+    #[serde(default)]
+    pub zone: ReaderZone,
+}
+
+/// Where the server learned the reader's time zone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneSource {
+    /// Not known (no zone cookie yet, JavaScript off): times are shown in UTC
+    /// and the tooltip says so.
+    #[default]
+    Unknown,
+    /// The zone the browser reported on an earlier visit (a cookie the
+    /// components set after hydration).
+    Browser,
+    /// The host's own setting for this user (`CurrentSession::set_time_zone`);
+    /// the browser's zone never overrides it.
+    Host,
+}
+
+/// A span of constant UTC offset: from `from` (ms since epoch) until the
+/// next span's `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneSpan {
+    /// Start (ms since epoch).
+    pub from: i64,
+    /// Offset from UTC in seconds (Madrid in summer: 7200).
+    pub offset: i32,
+}
+
+/// The reader's time zone as the server resolved it for one page of times:
+/// its IANA name and the UTC offsets over exactly the interval the page
+/// shows (daylight-saving transitions included), so the wasm renders the
+/// same dates as the server without a time-zone database of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReaderZone {
+    /// The IANA name (`Europe/Madrid`); `None` when unknown (UTC is shown).
+    pub name: Option<String>,
+    /// Where the name came from.
+    #[serde(default)]
+    pub source: ZoneSource,
+    /// Offsets, sorted by `from`; empty means UTC. Before the first span its
+    /// offset applies.
+    #[serde(default)]
+    pub spans: Vec<ZoneSpan>,
+    /// The cookie the components store the browser's zone in.
+    #[serde(default)]
+    pub cookie: String,
+}
+
+impl ReaderZone {
+    /// The UTC offset (seconds) at `at` (ms since epoch).
+    pub fn offset_at(&self, at: i64) -> i32 {
+        let i = self.spans.partition_point(|s| s.from <= at);
+        self.spans.get(i.saturating_sub(1)).map_or(0, |s| s.offset)
+    }
 }
 
 /// How this browser last signed in (read from the browser-continuity cookie;

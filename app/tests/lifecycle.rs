@@ -34,6 +34,7 @@ backend_tests!(
     forget_erases_rows_trail_and_identities,
     retention_purges_a_large_backlog_in_batches,
     trail_outage_never_breaks_login_or_logout,
+    the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc,
 );
 
 const MIN: Duration = Duration::from_secs(60);
@@ -607,5 +608,50 @@ async fn racing_revocations_write_one_event_per_session(db: DatabaseConnection) 
     }
     assert_eq!(ended, 12);
     assert_eq!(events(app.db(), "revoked").await?.len(), 12);
+    Ok(())
+}
+
+async fn the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc(db: DatabaseConnection) -> Result<()> {
+    use leptos_sessions::types::{DeviceList, HistoryList, ZoneSource};
+
+    let app = TestApp::new(db).await?;
+    // 2026-01-15: winter in Madrid (UTC+1).
+    app.clock.set_ms(1_768_435_200_000);
+    let mut d = app.device(MAC_CHROME);
+    d.login("ada").await?;
+    let devices = |reply: &common::Reply| serde_json::from_str::<DeviceList>(&reply.body);
+
+    // No zone known: UTC, and the page says so (source Unknown).
+    let list = devices(&d.send("GET", "/api/v1/sessions").await?)?;
+    assert_eq!((list.zone.name.as_deref(), list.zone.source), (None, ZoneSource::Unknown));
+    assert_eq!(list.zone.offset_at(list.now), 0);
+    assert_eq!(list.zone.cookie, "__Host-tz");
+
+    // The browser's zone, from the cookie the components set.
+    d.jar.insert("__Host-tz".into(), "Europe/Madrid".into());
+    let list = devices(&d.send("GET", "/api/v1/sessions").await?)?;
+    assert_eq!(list.zone.name.as_deref(), Some("Europe/Madrid"));
+    assert_eq!(list.zone.source, ZoneSource::Browser);
+    assert_eq!(list.zone.offset_at(list.now), 3600);
+    // Its offsets reach past "now" (two days) and cover the oldest time shown.
+    assert!(list.zone.spans.first().is_some_and(|s| s.from <= list.devices[0].signed_in_at));
+    let history: HistoryList = serde_json::from_str(&d.send("GET", "/history").await?.body)?;
+    assert_eq!(history.zone.name.as_deref(), Some("Europe/Madrid"));
+
+    // The host's setting wins over the browser's.
+    let reply = d.send("GET", "/devices-in/America%2FLos_Angeles").await?;
+    let list = devices(&reply)?;
+    assert_eq!(list.zone.name.as_deref(), Some("America/Los_Angeles"));
+    assert_eq!(list.zone.source, ZoneSource::Host);
+    assert_eq!(list.zone.offset_at(list.now), -8 * 3600);
+    // A zone the database does not know is refused, and changes nothing.
+    assert_eq!(d.send("GET", "/devices-in/Mars%2FOlympus").await?.status, http::StatusCode::BAD_REQUEST);
+
+    // A cookie that is not a zone name: ignored, UTC.
+    for junk in ["..%2F..%2Fetc%2Fpasswd", "Not/AZone", "Europe/Madrid%00"] {
+        d.jar.insert("__Host-tz".into(), junk.into());
+        let list = devices(&d.send("GET", "/api/v1/sessions").await?)?;
+        assert_eq!((list.zone.name.as_deref(), list.zone.source), (None, ZoneSource::Unknown), "{junk}");
+    }
     Ok(())
 }

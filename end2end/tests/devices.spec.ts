@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import {
   MAC_CHROME,
   WIN_FIREFOX,
+  account,
   expectReplayAnonymous,
   expectSignedOut,
   hydrated,
@@ -17,14 +18,9 @@ import {
   stillMarked,
 } from "./helpers";
 
-const accounts = {
-  true: ["katherine@example.com", "johnson-1918"],
-  false: ["margaret@example.com", "hamilton-1936"],
-} as const;
-
 for (const javaScriptEnabled of js) {
   test(`device A logs device B out (${mode(javaScriptEnabled)})`, async ({ browser }) => {
-    const [email, password] = accounts[`${javaScriptEnabled}`];
+    const { email, password } = account("Katherine Johnson");
     const a = await open(browser, { userAgent: MAC_CHROME, javaScriptEnabled });
     const b = await open(browser, { userAgent: WIN_FIREFOX, javaScriptEnabled });
     await signIn(a.page, email, password);
@@ -77,7 +73,8 @@ for (const javaScriptEnabled of js) {
 
 test("sign out ends the session and the settings page asks to sign in", async ({ browser }) => {
   const { ctx, page } = await open(browser);
-  await signIn(page, "grace@example.com", "hopper-1906");
+  const me = account("Grace Hopper");
+  await signIn(page, me.email, me.password);
   const old = await sessionCookie(ctx);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expectSignedOut(page);

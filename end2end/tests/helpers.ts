@@ -1,4 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
@@ -15,13 +18,54 @@ export const IPHONE_SAFARI =
 export const js = [true, false] as const;
 export const mode = (on: boolean) => (on ? "JavaScript on" : "JavaScript off");
 
+export type Account = { email: string; password: string; name: string };
+
+/**
+ * A fresh account of its own for one test, added to the demo server's
+ * database with the demo's `add-user` subcommand — so no test's counts depend
+ * on which tests ran before it. `history` also writes the seeded demo
+ * history (four devices, failed attempts) for it; `failedAttemptsAt` a
+ * failed sign-in with its email at each instant (ms since epoch).
+ */
+export function account(name: string, options: { history?: boolean; failedAttemptsAt?: number[] } = {}): Account {
+  const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache", "leptos-sessions", "target");
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is unset (playwright.config.ts sets it)");
+  const tag = randomBytes(6).toString("hex");
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${tag}@example.com`;
+  const password = `pw-${randomBytes(12).toString("hex")}`;
+  execFileSync(
+    join(target, "debug", "leptos-sessions-demo"),
+    [
+      "add-user",
+      "--email",
+      email,
+      "--name",
+      name,
+      ...(options.history ? ["--with-history"] : []),
+      ...(options.failedAttemptsAt ?? []).flatMap((at) => ["--failed-attempt-at", String(at)]),
+    ],
+    {
+      input: `${password}\n`,
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite://${join(dataDir, "e2e.db")}?mode=rwc`,
+        SESSIONS_SECRET: "e2e-only-secret-e2e-only-secret-e2e-only-secret",
+        RUST_LOG: "warn",
+      },
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  return { email, password, name };
+}
+
 /** Pages opened with JavaScript on: their sign-ins first wait for hydration. */
 const withJs = new WeakMap<Page, boolean>();
 
 /** A browser context that fails the test on page or console errors (hydration problems). */
 export async function open(
   browser: Browser,
-  options: { userAgent?: string; javaScriptEnabled?: boolean; locale?: string } = {},
+  options: { userAgent?: string; javaScriptEnabled?: boolean; locale?: string; timezoneId?: string } = {},
 ): Promise<{ ctx: BrowserContext; page: Page; problems: string[] }> {
   const ctx = await browser.newContext({ userAgent: MAC_CHROME, locale: "en-US", ...options });
   const page = await ctx.newPage();
@@ -76,7 +120,8 @@ export async function signIn(page: Page, email: string, password: string) {
   if (withJs.get(page)) await hydrated(page);
   await page.locator("#email").fill(email);
   await page.locator("#password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  // The password form's own button, whatever the page's language.
+  await page.locator('form[action="/auth/sign-in"] button[type="submit"]').click();
   await expect(page).toHaveURL(/\/settings$/);
 }
 

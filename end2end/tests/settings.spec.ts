@@ -8,6 +8,7 @@ import {
   LINUX_FIREFOX,
   MAC_CHROME,
   WIN_FIREFOX,
+  account,
   js,
   mark,
   mode,
@@ -20,9 +21,7 @@ import {
 
 for (const javaScriptEnabled of js) {
   test(`sign out of all other sessions (${mode(javaScriptEnabled)})`, async ({ browser }) => {
-    const [email, password] = javaScriptEnabled
-      ? ["edsger@example.com", "dijkstra-1930"]
-      : ["barbara@example.com", "liskov-1939"];
+    const { email, password } = account("Edsger Dijkstra");
     const a = await open(browser, { userAgent: MAC_CHROME, javaScriptEnabled });
     const b = await open(browser, { userAgent: WIN_FIREFOX, javaScriptEnabled });
     const c = await open(browser, { userAgent: IPHONE_SAFARI, javaScriptEnabled });
@@ -55,9 +54,7 @@ for (const javaScriptEnabled of js) {
   });
 
   test(`password change ends the other sessions (${mode(javaScriptEnabled)})`, async ({ browser }) => {
-    const [email, password] = javaScriptEnabled
-      ? ["dorothy@example.com", "vaughan-1910"]
-      : ["hedy@example.com", "lamarr-1914"];
+    const { email, password } = account("Dorothy Vaughan");
     const a = await open(browser, { userAgent: MAC_CHROME, javaScriptEnabled });
     const b = await open(browser, { userAgent: WIN_FIREFOX, javaScriptEnabled });
     await signIn(b.page, email, password);
@@ -87,9 +84,7 @@ for (const javaScriptEnabled of js) {
   });
 
   test(`a failed attempt with my email shows in my history (${mode(javaScriptEnabled)})`, async ({ browser }) => {
-    const [email, password] = javaScriptEnabled
-      ? ["radia@example.com", "perlman-1951"]
-      : ["frances@example.com", "allen-1932"];
+    const { email, password } = account("Radia Perlman");
     const stranger = await open(browser, { userAgent: LINUX_FIREFOX, javaScriptEnabled });
     await stranger.page.goto("/sign-in");
     await stranger.page.locator("#email").fill(email.toUpperCase());
@@ -114,7 +109,8 @@ for (const javaScriptEnabled of js) {
 test("the seeded account reads like a real one (devices page screenshot)", async ({ browser }) => {
   const { ctx, page, problems } = await open(browser, { userAgent: MAC_CHROME });
   await page.setViewportSize({ width: 1100, height: 900 });
-  await signIn(page, "ada@example.com", "lovelace-1815");
+  const ada = account("Ada Lovelace", { history: true });
+  await signIn(page, ada.email, ada.password);
   const rows = page.locator(".sessions-device");
   await expect(rows).toHaveCount(4);
   await expect(rows.nth(0)).toContainText("This device");
@@ -138,11 +134,12 @@ for (const javaScriptEnabled of js) {
       javaScriptEnabled,
     });
     await page.setViewportSize({ width: 1100, height: 900 });
+    const ada = account("Ada Lovelace", { history: true });
     await page.goto("/sign-in");
     await expect(page.locator("html")).toHaveAttribute("lang", "es");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inicia sesión en Acme Notes");
-    await page.locator("#email").fill("ada@example.com");
-    await page.locator("#password").fill("lovelace-1815");
+    await page.locator("#email").fill(ada.email);
+    await page.locator("#password").fill(ada.password);
     await page.getByRole("button", { name: "Iniciar sesión", exact: true }).click();
     await expect(page).toHaveURL(/\/settings$/);
     await expect(page.getByRole("heading", { name: "Tus dispositivos" })).toBeVisible();

@@ -369,6 +369,12 @@ fn OAuthPage() -> impl IntoView {
                     {t!(i18n, oauth.deny)}
                 </button>
             </form>
+            <form method="post" action="/oauth/demo/callback" class="demo-form">
+                <input type="hidden" name="state" value=state/>
+                <label for="oauth-email">{t!(i18n, oauth.other)}</label>
+                <input id="oauth-email" name="email" type="email" autocomplete="email" required=true/>
+                <button type="submit" class="sessions-button">{t!(i18n, oauth.continue_other)}</button>
+            </form>
         </main>
     }
 }

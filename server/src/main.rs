@@ -20,6 +20,24 @@ enum Command {
     Serve,
     /// Run one retention/expiry sweep and print what it removed.
     Sweep,
+    /// Add an account; the password is read from the first line of stdin
+    /// (never from the command line, where `ps` would show it). Prints the
+    /// new user's id.
+    AddUser {
+        /// The account's email (stored lower-cased).
+        #[arg(long)]
+        email: String,
+        /// The name the header shows.
+        #[arg(long)]
+        name: String,
+        /// Also write the seeded demo history (devices, failed attempts) for it.
+        #[arg(long)]
+        with_history: bool,
+        /// Also record a failed sign-in with this email at this instant (ms
+        /// since epoch; repeatable).
+        #[arg(long = "failed-attempt-at", value_name = "MS")]
+        failed_attempts_at: Vec<i64>,
+    },
     /// Read user agents from stdin, one per line, and print one JSON object
     /// per line: browser, OS, device type and model, app, bot flag and the
     /// display name ("why is my device called Unknown?").
@@ -41,6 +59,12 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Ua { native_app_names } => parse_user_agents(native_app_names),
+        Command::AddUser {
+            email,
+            name,
+            with_history,
+            failed_attempts_at,
+        } => add_user(config, &email, &name, with_history, &failed_attempts_at).await,
         Command::Sweep => {
             let db = host::connect(&config.database_url).await?;
             let sessions = host::sessions(db, &config).await?;
@@ -82,6 +106,24 @@ async fn serve(config: DemoConfig) -> anyhow::Result<()> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    Ok(())
+}
+
+/// The `add-user` subcommand.
+async fn add_user(
+    config: DemoConfig,
+    email: &str,
+    name: &str,
+    with_history: bool,
+    failed_attempts_at: &[i64],
+) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).context("reading the password from stdin")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let db = host::connect(&config.database_url).await?;
+    let sessions = host::sessions(db, &config).await?;
+    let id = host::add_user(&sessions, &config, email, name, password, with_history, failed_attempts_at).await?;
+    println!("{id}");
     Ok(())
 }
 

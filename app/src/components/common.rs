@@ -4,7 +4,128 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use super::format::{RelativeAge, civil_date, relative_age};
-use crate::{error::SessionsError, i18n::*, types::AuthMethod};
+use crate::{
+    error::SessionsError,
+    i18n::*,
+    types::{AuthMethod, ReaderZone, ZoneSource},
+};
+
+/// The reader's clock for one list of times: the zone the server rendered
+/// the list in or — after hydration, when the browser reports another zone
+/// and the host set none — the browser's own (remembered in the zone cookie,
+/// so the next server render already uses it: no flash of wrong dates for
+/// returning visitors).
+#[derive(Clone, Copy)]
+pub(crate) struct Clock {
+    zone: StoredValue<ReaderZone>,
+    browser: RwSignal<Option<String>>,
+}
+
+impl Clock {
+    pub(crate) fn new(zone: ReaderZone) -> Self {
+        let clock = Self {
+            zone: StoredValue::new(zone),
+            browser: RwSignal::new(None),
+        };
+        // Effects run only in the browser, after hydration: the first render
+        // is the server's, byte for byte.
+        Effect::new(move |_| clock.adopt_browser_zone());
+        clock
+    }
+
+    fn adopt_browser_zone(self) {
+        let Some(name) = browser::zone_name() else { return };
+        let (server_name, source, cookie) =
+            self.zone.with_value(|z| (z.name.clone(), z.source, z.cookie.clone()));
+        if source == ZoneSource::Host || server_name.as_deref() == Some(name.as_str()) {
+            return;
+        }
+        if !cookie.is_empty() {
+            browser::remember(&cookie, &name);
+        }
+        self.browser.set(Some(name));
+    }
+
+    fn uses_browser(self) -> bool {
+        self.browser.with(Option::is_some)
+    }
+
+    /// The reader's UTC offset (seconds) at `at`.
+    pub(crate) fn offset_at(self, at: i64) -> i32 {
+        if self.uses_browser() {
+            browser::offset_at(at)
+        } else {
+            self.zone.with_value(|z| z.offset_at(at))
+        }
+    }
+
+    /// The zone's name; `None` when it is not known (UTC is shown).
+    pub(crate) fn zone_name(self) -> Option<String> {
+        if self.uses_browser() {
+            self.browser.get()
+        } else {
+            self.zone.with_value(|z| z.name.clone())
+        }
+    }
+
+    /// `at` as the reader's wall clock (ms since epoch, shifted).
+    pub(crate) fn local(self, at: i64) -> i64 {
+        at + i64::from(self.offset_at(at)) * 1000
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::wasm_bindgen::JsValue;
+
+    /// The zone the browser runs in (`Intl`), if it names one.
+    pub(super) fn zone_name() -> Option<String> {
+        let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+        js_sys::Reflect::get(&format.resolved_options(), &JsValue::from_str("timeZone"))
+            .ok()?
+            .as_string()
+            .filter(|name| plausible(name))
+    }
+
+    fn plausible(name: &str) -> bool {
+        (1..=64).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
+    }
+
+    /// The browser's UTC offset (seconds) at `at` (ms since epoch).
+    #[expect(clippy::cast_possible_truncation, clippy::cast_precision_loss, reason = "offsets are minutes")]
+    pub(super) fn offset_at(at: i64) -> i32 {
+        let minutes = js_sys::Date::new(&JsValue::from_f64(at as f64)).get_timezone_offset();
+        -(minutes * 60.0) as i32
+    }
+
+    /// Stores the zone for the server's next render (400 days, the most
+    /// browsers keep).
+    pub(super) fn remember(cookie: &str, name: &str) {
+        let secure = if cookie.starts_with("__Host-") { "; Secure" } else { "" };
+        let value = format!("{cookie}={name}; Path=/; Max-Age=34560000; SameSite=Lax{secure}");
+        let _ = js_sys::Reflect::set(
+            &JsValue::from(leptos::prelude::document()),
+            &JsValue::from_str("cookie"),
+            &JsValue::from_str(&value),
+        );
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    pub(super) fn zone_name() -> Option<String> {
+        None
+    }
+
+    pub(super) fn offset_at(_at: i64) -> i32 {
+        0
+    }
+
+    pub(super) fn remember(_cookie: &str, _name: &str) {}
+}
 
 /// A translated error message (`errors.<code>`), announced to screen readers.
 #[component]
@@ -77,30 +198,72 @@ pub(crate) fn via_label(
     }
 }
 
-/// "May 2" / "2 may" (with the year when it is not the current one).
-pub(crate) fn date_view(i18n: I18nContext<Locale>, now: i64, at: i64) -> AnyView {
-    let (year, month, day) = civil_date(at);
-    let month = move || month_label(i18n, month);
-    if year == civil_date(now).0 {
-        view! { {t!(i18n, time.date, month = month, day = move || day)} }.into_any()
-    } else {
-        view! { {t!(i18n, time.date_year, month = month, day = move || day, year = move || year)} }.into_any()
+/// Fills a locale's pattern ("%month %day, %year"): dates are built from
+/// parts whose order each locale chooses, and are needed as plain strings
+/// (tooltips) as well as text.
+fn fill(pattern: &str, parts: &[(&str, &str)]) -> String {
+    let mut out = pattern.to_owned();
+    for (name, value) in parts {
+        out = out.replace(&format!("%{name}"), value);
     }
+    out
+}
+
+/// "May 2" / "2 may" in the reader's zone (with the year when it is not
+/// the current one).
+pub(crate) fn date_text(i18n: I18nContext<Locale>, clock: Clock, now: i64, at: i64) -> String {
+    let (year, month, day) = civil_date(clock.local(at));
+    let pattern = if year == civil_date(clock.local(now)).0 {
+        t_string!(i18n, time.date)
+    } else {
+        t_string!(i18n, time.date_year)
+    };
+    fill(pattern, &[
+        ("month", month_label(i18n, month)),
+        ("day", &day.to_string()),
+        ("year", &year.to_string()),
+    ])
+}
+
+/// How long ago `at` was, by the reader's calendar.
+pub(crate) fn age(clock: Clock, now: i64, at: i64) -> RelativeAge {
+    relative_age(now, at, clock.offset_at(now), clock.offset_at(at))
 }
 
 /// "just now", "3 minutes ago", "yesterday", "4 days ago", then the date.
-pub(crate) fn ago_view(i18n: I18nContext<Locale>, now: i64, at: i64) -> AnyView {
-    match relative_age(now, at) {
+pub(crate) fn ago_view(i18n: I18nContext<Locale>, clock: Clock, now: i64, at: i64) -> AnyView {
+    match age(clock, now, at) {
         RelativeAge::Now => view! { {t!(i18n, time.just_now)} }.into_any(),
         RelativeAge::Minutes(n) => view! { {t!(i18n, time.minutes_ago, count = move || n)} }.into_any(),
         RelativeAge::Hours(n) => view! { {t!(i18n, time.hours_ago, count = move || n)} }.into_any(),
         RelativeAge::Days(1) => view! { {t!(i18n, time.yesterday)} }.into_any(),
         RelativeAge::Days(n) if n < 7 => view! { {t!(i18n, time.days_ago, count = move || n)} }.into_any(),
-        RelativeAge::Days(_) => date_view(i18n, now, at),
+        RelativeAge::Days(_) => date_text(i18n, clock, now, at).into_any(),
     }
 }
 
-/// `2026-05-02T09:12Z`, for `<time datetime>` and tooltips.
+/// The exact instant for a tooltip, in the reader's zone: "May 2, 2026,
+/// 09:12 (Europe/Madrid)"; in UTC, saying the zone is not known, without one.
+pub(crate) fn exact_time(i18n: I18nContext<Locale>, clock: Clock, at: i64) -> String {
+    let local = clock.local(at);
+    let (year, month, day) = civil_date(local);
+    let minutes = local.div_euclid(60_000).rem_euclid(24 * 60);
+    let date = fill(t_string!(i18n, time.date_year), &[
+        ("month", month_label(i18n, month)),
+        ("day", &day.to_string()),
+        ("year", &year.to_string()),
+    ]);
+    let zone = clock
+        .zone_name()
+        .unwrap_or_else(|| t_string!(i18n, time.utc_unknown).to_owned());
+    fill(t_string!(i18n, time.exact), &[
+        ("date", &date),
+        ("time", &format!("{:02}:{:02}", minutes / 60, minutes % 60)),
+        ("zone", &zone),
+    ])
+}
+
+/// `2026-05-02T09:12Z`, for `<time datetime>` (always UTC: an instant).
 pub(crate) fn iso_minute(ms: i64) -> String {
     let (y, m, d) = civil_date(ms);
     let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
@@ -109,7 +272,14 @@ pub(crate) fn iso_minute(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::iso_minute;
+    use super::{fill, iso_minute};
+
+    #[test]
+    fn patterns_fill_every_part_once() {
+        let parts = [("month", "May"), ("day", "2"), ("year", "2026")];
+        assert_eq!(fill("%month %day, %year", &parts), "May 2, 2026");
+        assert_eq!(fill("%day %month %year", &parts), "2 May 2026");
+    }
 
     #[test]
     fn iso_minutes() {

@@ -4,9 +4,9 @@
 use leptos::{either::Either, html, prelude::*};
 
 use super::{
-    common::{ErrorMessage, date_view, via_label},
+    common::{Clock, ErrorMessage, age, date_text, exact_time, iso_minute, via_label},
     composables::{UseDevicesReturn, use_devices},
-    format::{RelativeAge, country_flag, relative_age},
+    format::{RelativeAge, country_flag},
     icons::DeviceIcon,
     locale::with_sessions_i18n,
 };
@@ -115,6 +115,7 @@ fn DeviceListView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let now = list.now;
+    let clock = Clock::new(list.zone.clone());
     let others = list.others();
     if list.devices.is_empty() {
         return Either::Left(view! { <p class="sessions-empty">{t!(i18n, devices.empty)}</p> });
@@ -124,7 +125,7 @@ fn DeviceListView(
             {list
                 .devices
                 .into_iter()
-                .map(|device| view! { <DeviceRow device now revoke/> })
+                .map(|device| view! { <DeviceRow device now clock revoke/> })
                 .collect_view()}
         </ul>
         {(sign_out_others && others > 0).then(|| view! {
@@ -145,7 +146,7 @@ fn DeviceListView(
 }
 
 #[component]
-fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) -> impl IntoView {
+fn DeviceRow(device: DeviceView, now: i64, clock: Clock, revoke: ServerAction<RevokeSession>) -> impl IntoView {
     let i18n = use_i18n();
     let DeviceView {
         handle,
@@ -161,7 +162,7 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
         new_device,
     } = device;
     let flag = country_code.as_deref().and_then(country_flag);
-    let activity = match relative_age(now, last_seen_at) {
+    let activity = move || match age(clock, now, last_seen_at) {
         RelativeAge::Now => Either::Left(t!(i18n, devices.active_now)),
         RelativeAge::Minutes(n) => {
             Either::Right(Either::Left(t!(i18n, devices.active_minutes, count = move || n)))
@@ -171,13 +172,19 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
             devices.active_hours,
             count = move || n
         )))),
-        RelativeAge::Days(n) => Either::Right(Either::Right(Either::Right(t!(
+        RelativeAge::Days(1) => Either::Right(Either::Right(Either::Right(Either::Left(t!(
+            i18n,
+            devices.active_yesterday
+        ))))),
+        RelativeAge::Days(n) => Either::Right(Either::Right(Either::Right(Either::Right(t!(
             i18n,
             devices.active_days,
             count = move || n
-        )))),
+        ))))),
     };
-    let date = move || date_view(i18n, now, signed_in_at);
+    let date = move || date_text(i18n, clock, now, signed_in_at);
+    let seen_title = move || exact_time(i18n, clock, last_seen_at);
+    let signed_in_title = move || exact_time(i18n, clock, signed_in_at);
     let via = move || via_label(i18n, auth_method.as_deref(), auth_provider.as_deref());
     let row_handle = handle.clone();
     let revoke_form = (!current).then(|| {
@@ -231,10 +238,14 @@ fn DeviceRow(device: DeviceView, now: i64, revoke: ServerAction<RevokeSession>) 
                         </span>
                         <span class="sessions-sep" aria-hidden="true">" · "</span>
                     })}
-                    <span class="sessions-device__activity">{activity}</span>
+                    <time class="sessions-device__activity" datetime=iso_minute(last_seen_at) title=seen_title>
+                        {activity}
+                    </time>
                     <span class="sessions-sep" aria-hidden="true">" · "</span>
                     <span class="sessions-device__signed-in">
-                        {t!(i18n, devices.signed_in_on, date = date)}
+                        <time datetime=iso_minute(signed_in_at) title=signed_in_title>
+                            {t!(i18n, devices.signed_in_on, date = date)}
+                        </time>
                         {move || via().map(|via| view! {
                             " "
                             <span class="sessions-pill">{t!(i18n, devices.via, provider = move || via.clone())}</span>

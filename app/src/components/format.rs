@@ -7,21 +7,33 @@ pub enum RelativeAge {
     Now,
     /// Minutes ago (5–59).
     Minutes(u64),
-    /// Hours ago (1–23).
+    /// Hours ago, earlier the same calendar day (in the reader's zone).
     Hours(u64),
-    /// Days ago.
+    /// Calendar days ago in the reader's zone: 1 is "yesterday" even when it
+    /// was two hours ago, just before midnight.
     Days(u64),
 }
 
-/// Classifies `then` relative to `now` (both ms since epoch; the server's now).
-pub fn relative_age(now: i64, then: i64) -> RelativeAge {
+/// Classifies `then` relative to `now` (both ms since epoch; the server's
+/// now), with the reader's UTC offsets (seconds) at each instant.
+pub fn relative_age(now: i64, then: i64, now_offset: i32, then_offset: i32) -> RelativeAge {
     let secs = u64::try_from((now - then).max(0) / 1000).unwrap_or(0);
-    match secs {
-        s if s < 5 * 60 => RelativeAge::Now,
-        s if s < 3600 => RelativeAge::Minutes(s / 60),
-        s if s < 86_400 => RelativeAge::Hours(s / 3600),
-        s => RelativeAge::Days(s / 86_400),
+    if secs < 5 * 60 {
+        return RelativeAge::Now;
     }
+    if secs < 3600 {
+        return RelativeAge::Minutes(secs / 60);
+    }
+    match u64::try_from(local_day(now, now_offset) - local_day(then, then_offset)) {
+        Ok(0) | Err(_) => RelativeAge::Hours(secs / 3600),
+        Ok(days) => RelativeAge::Days(days),
+    }
+}
+
+/// The reader's calendar day (days since 1970-01-01) of `ms` at `offset`
+/// seconds from UTC.
+pub fn local_day(ms: i64, offset: i32) -> i64 {
+    (ms + i64::from(offset) * 1000).div_euclid(86_400_000)
 }
 
 /// The flag emoji of an ISO 3166-1 alpha-2 country code ("ES" → 🇪🇸).
@@ -70,14 +82,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn relative_ages() {
+    fn relative_ages_follow_the_readers_calendar() {
+        use super::{RelativeAge::*, relative_age};
+        const H: i64 = 3_600_000;
+        // 2026-05-02 00:30 in Madrid (UTC+2) is 2026-05-01 22:30 UTC.
+        let now = 1_777_674_600_000;
+        // 23:30 the evening before, Madrid: one hour ago, but yesterday.
+        assert_eq!(relative_age(now, now - H, 7200, 7200), Days(1));
+        // The same two instants read in UTC are the same day.
+        assert_eq!(relative_age(now, now - H, 0, 0), Hours(1));
+        // Los Angeles (UTC-7): 15:30 and 14:30 the same day.
+        assert_eq!(relative_age(now, now - H, -25_200, -25_200), Hours(1));
+        assert_eq!(relative_age(now, now - 20 * H, -25_200, -25_200), Days(1));
+        assert_eq!(relative_age(now, now - 2 * 60_000, 7200, 7200), Now);
+        assert_eq!(relative_age(now, now - 30 * 60_000, 7200, 7200), Minutes(30));
+        // A clock ahead of ours is "now", never negative.
+        assert_eq!(relative_age(now, now + H, 7200, 7200), Now);
+        // Across a DST change the offsets differ per instant: 23:30 local
+        // (22:30 UTC in winter time) three days earlier is four calendar days.
+        assert_eq!(relative_age(now, now - 3 * 24 * H, 7200, 3600), Days(4));
+    }
+
+    #[test]
+    fn relative_ages_in_utc() {
+        // 2001-09-09 01:46:40 UTC.
         let now = 1_000_000_000_000;
-        assert_eq!(relative_age(now, now), RelativeAge::Now);
-        assert_eq!(relative_age(now, now + 5_000), RelativeAge::Now);
-        assert_eq!(relative_age(now, now - 3 * 60_000), RelativeAge::Now);
-        assert_eq!(relative_age(now, now - 7 * 60_000), RelativeAge::Minutes(7));
-        assert_eq!(relative_age(now, now - 2 * 3_600_000), RelativeAge::Hours(2));
-        assert_eq!(relative_age(now, now - 3 * 86_400_000), RelativeAge::Days(3));
+        let age = |then| relative_age(now, then, 0, 0);
+        assert_eq!(age(now), RelativeAge::Now);
+        assert_eq!(age(now + 5_000), RelativeAge::Now);
+        assert_eq!(age(now - 3 * 60_000), RelativeAge::Now);
+        assert_eq!(age(now - 7 * 60_000), RelativeAge::Minutes(7));
+        assert_eq!(age(now - 61 * 60_000), RelativeAge::Hours(1));
+        assert_eq!(age(now - 2 * 3_600_000), RelativeAge::Days(1));
+        assert_eq!(age(now - 3 * 86_400_000), RelativeAge::Days(3));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use leptos::{either::Either, prelude::*};
 use leptos_i18n::I18nContext;
 
 use super::{
-    common::{ErrorMessage, ago_view, iso_minute, via_label},
+    common::{Clock, ErrorMessage, ago_view, exact_time, iso_minute, via_label},
     composables::{UseHistoryOptions, UseHistoryReturn, use_history_with_options},
     format::country_flag,
     icons::{DeviceIcon, EventIcon},
@@ -49,12 +49,13 @@ fn HistoryView(limit: u64) -> impl IntoView {
                         })),
                         Ok(list) => {
                             let now = list.now;
+                            let clock = Clock::new(list.zone.clone());
                             Either::Left(Either::Right(view! {
                                 <ol class="sessions-event-list">
                                     {list
                                         .entries
                                         .into_iter()
-                                        .map(|entry| view! { <HistoryRow entry now/> })
+                                        .map(|entry| view! { <HistoryRow entry now clock/> })
                                         .collect_view()}
                                 </ol>
                             }))
@@ -68,7 +69,7 @@ fn HistoryView(limit: u64) -> impl IntoView {
 }
 
 #[component]
-fn HistoryRow(entry: HistoryEntry, now: i64) -> impl IntoView {
+fn HistoryRow(entry: HistoryEntry, now: i64, clock: Clock) -> impl IntoView {
     let i18n = use_i18n();
     let HistoryEntry {
         kind,
@@ -108,8 +109,8 @@ fn HistoryRow(entry: HistoryEntry, now: i64) -> impl IntoView {
         Some(name) => Either::Left(name),
         None => Either::Right(t!(i18n, history.unknown_device)),
     };
-    let when = move || ago_view(i18n, now, occurred_at);
-    let iso = iso_minute(occurred_at);
+    let when = move || ago_view(i18n, clock, now, occurred_at);
+    let title = move || exact_time(i18n, clock, occurred_at);
 
     view! {
         <li class=format!("sessions-event sessions-event--{}", kind.as_str())>
@@ -138,7 +139,7 @@ fn HistoryRow(entry: HistoryEntry, now: i64) -> impl IntoView {
                         </span>
                     })}
                     <span class="sessions-sep" aria-hidden="true">" · "</span>
-                    <time class="sessions-event__time" datetime=iso.clone() title=iso>{when}</time>
+                    <time class="sessions-event__time" datetime=iso_minute(occurred_at) title=title>{when}</time>
                 </div>
             </div>
         </li>

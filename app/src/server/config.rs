@@ -453,6 +453,12 @@ impl SessionsConfig {
         self.prefixed(&self.device_cookie_name)
     }
 
+    /// The cookie the components keep the browser's time zone in (not
+    /// HttpOnly: the wasm writes it; it holds only a zone name).
+    pub fn time_zone_cookie_name(&self) -> String {
+        self.prefixed("tz")
+    }
+
     fn prefixed(&self, name: &str) -> String {
         if self.dev_insecure_cookies {
             name.to_owned()

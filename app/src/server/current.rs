@@ -19,7 +19,7 @@ use tower_sessions::{Session, session::Id};
 use super::{RequestInfo, SessionHandle, Sessions, ids::IdHash, registry::RowMeta};
 use crate::{
     error::SessionsError,
-    types::{DeviceList, HistoryList, LastLogin},
+    types::{DeviceList, HistoryList, LastLogin, ReaderZone, ZoneSource},
 };
 
 #[derive(Debug, Clone, Default)]
@@ -57,6 +57,8 @@ struct CurrentInner {
     peer: Option<SocketAddr>,
     state: Mutex<State>,
     effects: Mutex<Effects>,
+    /// The host's time zone for this user (`set_time_zone`).
+    time_zone: Mutex<Option<String>>,
 }
 
 impl fmt::Debug for CurrentSession {
@@ -89,6 +91,7 @@ impl CurrentSession {
                 peer,
                 state: Mutex::new(State::default()),
                 effects: Mutex::new(Effects::default()),
+                time_zone: Mutex::new(None),
             }),
         }
     }
@@ -189,7 +192,41 @@ impl CurrentSession {
         let user = self.require_user()?;
         let sessions = self.sessions();
         let identities = sessions.identities_of(&user).await?;
-        sessions.history(&user, &identities, limit).await
+        let mut list = sessions.history(&user, &identities, limit).await?;
+        let earliest = list.entries.iter().map(|e| e.occurred_at).min();
+        list.zone = self.reader_zone(earliest.unwrap_or(list.now), list.now);
+        Ok(list)
+    }
+
+    /// Shows this request's times in the IANA zone `name` (`Europe/Madrid`),
+    /// the host's own setting for the user (a profile field, say); the zone
+    /// the browser reports never overrides it. Without it the components
+    /// use the browser's zone, remembered in a cookie after the first
+    /// hydrated visit, and UTC (saying so) before that. Returns `false`, and
+    /// changes nothing, when `name` is not a zone the database knows.
+    pub fn set_time_zone(&self, name: &str) -> bool {
+        let known = super::zone::lookup(name).is_some();
+        if known {
+            *lock(&self.inner.time_zone) = Some(name.to_owned());
+        }
+        known
+    }
+
+    /// The reader's zone with its offsets from `from` to `to` (ms since
+    /// epoch, plus two days for "now" to move on): the host's zone, else the
+    /// browser's from the zone cookie, else UTC.
+    pub fn reader_zone(&self, from: i64, to: i64) -> ReaderZone {
+        let config = self.sessions().config();
+        let cookie = config.time_zone_cookie_name();
+        let to = to.saturating_add(2 * 86_400_000);
+        if let Some(name) = lock(&self.inner.time_zone).clone() {
+            return super::zone::resolve(Some(&name), ZoneSource::Host, from, to, cookie);
+        }
+        // Duplicates (another path's cookie): the first plausible one.
+        let from_cookie = super::http::cookie_values(&self.inner.headers, &cookie)
+            .find(|v| super::zone::plausible_name(v))
+            .map(str::to_owned);
+        super::zone::resolve(from_cookie.as_deref(), ZoneSource::Browser, from, to, cookie)
     }
 
     /// How this browser last signed in, from the signed browser-continuity
@@ -223,7 +260,10 @@ impl CurrentSession {
     /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
     pub async fn list_devices(&self) -> Result<DeviceList, SessionsError> {
         let user = self.require_user()?;
-        self.sessions().list_devices(&user, self.id_hash().as_ref()).await
+        let mut list = self.sessions().list_devices(&user, self.id_hash().as_ref()).await?;
+        let earliest = list.devices.iter().map(|d| d.signed_in_at.min(d.last_seen_at)).min();
+        list.zone = self.reader_zone(earliest.unwrap_or(list.now), list.now);
+        Ok(list)
     }
 }
 

@@ -38,6 +38,7 @@ mod revoke;
 mod sessions;
 mod sweep;
 mod trail;
+mod zone;
 
 pub use self::{
     clock::{Clock, ManualClock, SystemClock},

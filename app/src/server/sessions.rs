@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     error::SessionsError,
-    types::{DeviceList, DeviceType, DeviceView, HistoryList, LastLogin},
+    types::{DeviceList, DeviceType, DeviceView, HistoryList, LastLogin, ReaderZone},
 };
 
 /// The most entries [`Sessions::history`] returns to the host (its admin
@@ -179,6 +179,7 @@ impl Sessions {
         Ok(HistoryList {
             now,
             entries: rows.into_iter().filter_map(trail::history_entry).collect(),
+            zone: ReaderZone::default(),
         })
     }
 
@@ -240,7 +241,11 @@ impl Sessions {
             .collect();
         // Current first; the rest stay most-recent-first (stable sort).
         devices.sort_by_key(|d| !d.current);
-        Ok(DeviceList { now, devices })
+        Ok(DeviceList {
+            now,
+            devices,
+            zone: ReaderZone::default(),
+        })
     }
 
     /// Admin: every live session row of `user_id`, most recently active

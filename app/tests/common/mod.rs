@@ -285,6 +285,19 @@ impl TestApp {
                     }
                 }),
             )
+            // A host that keeps each user's time zone itself.
+            .route(
+                "/devices-in/{zone}",
+                get(|current: CurrentSession, Path(zone): Path<String>| async move {
+                    if !current.set_time_zone(&zone) {
+                        return (StatusCode::BAD_REQUEST, "unknown zone").into_response();
+                    }
+                    match current.list_devices().await {
+                        Ok(list) => Json(list).into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
             .route(
                 "/last-login",
                 get(|current: CurrentSession| async move { Json(current.last_login().await) }),

@@ -197,6 +197,44 @@ pub async fn seed(sessions: &Sessions, config: &DemoConfig) -> anyhow::Result<()
     Ok(())
 }
 
+/// Adds an account (the `add-user` subcommand), with the seeded demo history
+/// when `with_history` and a failed attempt with its email at each of
+/// `failed_attempts_at` (ms since epoch); returns its id.
+///
+/// # Errors
+/// See [`users::add`]; a seam that refuses while writing the history.
+pub async fn add_user(
+    sessions: &Sessions,
+    config: &DemoConfig,
+    email: &str,
+    name: &str,
+    password: &str,
+    with_history: bool,
+    failed_attempts_at: &[i64],
+) -> anyhow::Result<String> {
+    let db = sessions.db();
+    users::create_table(db).await.context("creating demo_users")?;
+    let id = users::add(db, email, name, password).await?;
+    let email = email.trim().to_lowercase();
+    for at in failed_attempts_at {
+        seed::seed_failed_attempt(db.clone(), sessions_config(config)?, &email, *at)
+            .await
+            .context("writing a failed attempt")?;
+    }
+    if with_history {
+        seed::seed_history(
+            db.clone(),
+            sessions_config(config)?,
+            &id,
+            &email,
+            sessions.now_ms(),
+        )
+        .await
+        .context("writing the demo history")?;
+    }
+    Ok(id)
+}
+
 /// The demo's router: its own auth routes, the Leptos app, and the library's
 /// layer around all of it.
 pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {

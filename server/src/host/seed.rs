@@ -240,3 +240,32 @@ pub async fn seed_history(
     tracing::info!(user.id = %user_id, "seeded a login history");
     Ok(())
 }
+
+/// Records a failed sign-in with `email` at `at` (ms since epoch), from a
+/// stranger's Firefox on Linux: the `add-user --failed-attempt-at` option,
+/// which the end-to-end suite uses to put an event at a chosen instant (just
+/// before a midnight, say).
+///
+/// # Errors
+/// When a seam refuses (e.g. the database is unreachable).
+pub async fn seed_failed_attempt(
+    db: DatabaseConnection,
+    config: SessionsConfig,
+    email: &str,
+    at: i64,
+) -> anyhow::Result<()> {
+    const LINUX_FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:139.0) Gecko/20100101 Firefox/139.0";
+    let clock = ManualClock::default();
+    let sessions = Sessions::with_clock(db, config, Arc::new(clock.clone())).context("seed configuration")?;
+    let router = seed_router(&sessions);
+    clock.set_ms(at);
+    Browser::new(LINUX_FIREFOX, "192.0.2.81")
+        .send(
+            &router,
+            "POST",
+            "/fail",
+            &format!("identity={email}&reason=invalid_credentials"),
+        )
+        .await?;
+    Ok(())
+}

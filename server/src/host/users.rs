@@ -121,6 +121,34 @@ pub async fn seed<C: ConnectionTrait>(db: &C) -> anyhow::Result<Vec<String>> {
     Ok(inserted)
 }
 
+/// Adds an account (`add-user`); returns its id. The email is stored
+/// trimmed and lower-cased, as [`find_by_email`] looks it up.
+///
+/// # Errors
+/// An empty email, name or password, an email already taken, or a database
+/// or hashing error.
+pub async fn add<C: ConnectionTrait>(db: &C, email: &str, name: &str, password: &str) -> anyhow::Result<String> {
+    let email = email.trim().to_lowercase();
+    let name = name.trim();
+    anyhow::ensure!(email.contains('@'), "an email address is needed, got {email:?}");
+    anyhow::ensure!(!name.is_empty(), "a name is needed");
+    anyhow::ensure!(!password.is_empty(), "a password is needed");
+    anyhow::ensure!(
+        find_by_email(db, &email).await?.is_none(),
+        "{email} already has an account"
+    );
+    let id = format!("u-{}", super::auth::random_hex(8));
+    entity::Entity::insert(entity::ActiveModel {
+        id: Set(id.clone()),
+        email: Set(email),
+        name: Set(name.to_owned()),
+        password_hash: Set(new_password_hash(password).await?),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
 /// A user by email (trimmed, case-insensitive).
 ///
 /// # Errors
