@@ -283,7 +283,12 @@ mod render_tests {
         // leptos re-exports none; leptos_axum sets up tokio's as a side
         // effect of listing routes (a dev-dependency on `any_spawner` would
         // say it directly).
-        let _ = leptos_axum::generate_route_list(|| ());
+        // Once: listing routes suppresses resource loads process-wide while
+        // it runs (leptos-rs/leptos#4773), which a parallel test could meet.
+        static EXECUTOR: std::sync::Once = std::sync::Once::new();
+        EXECUTOR.call_once(|| {
+            let _ = leptos_axum::generate_route_list(|| ());
+        });
         let owner = Owner::new();
         owner.with(|| {
             setup();

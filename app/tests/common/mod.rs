@@ -463,10 +463,19 @@ impl Device {
     }
 
     async fn finish(&mut self, req: Request<Body>) -> Result<Reply> {
-        let res = self.app.clone().oneshot(req).await?;
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = String::from_utf8(res.into_body().collect().await?.to_bytes().to_vec())?;
+        // A request that never answers fails its test, naming itself,
+        // instead of wedging the run.
+        let what = format!("{} {}", req.method(), req.uri());
+        let answer = async {
+            let res = self.app.clone().oneshot(req).await?;
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = String::from_utf8(res.into_body().collect().await?.to_bytes().to_vec())?;
+            anyhow::Ok((status, headers, body))
+        };
+        let (status, headers, body) = tokio::time::timeout(std::time::Duration::from_secs(30), answer)
+            .await
+            .map_err(|_| anyhow::anyhow!("{what} did not answer within 30 s"))??;
         for cookie in headers
             .get_all("set-cookie")
             .iter()

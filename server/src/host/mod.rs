@@ -235,6 +235,21 @@ pub async fn add_user(
     Ok(id)
 }
 
+/// The app's route list, generated once per process.
+///
+/// `generate_route_list` renders the app with resource loading suppressed
+/// through a *process-global* flag (leptos_server's `SuppressResourceLoad`):
+/// a resource that any other app in the process polls for the first time
+/// during that window waits forever (leptos-rs/leptos#4773). One server
+/// builds its router once, before it serves, and never meets it; a process
+/// that builds a second router while the first serves (tests, several
+/// listeners, a rebuilt router) did — it was the demo tests' "one run in five"
+/// hang. Routes are static, so the list is generated once and cloned.
+fn app_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The demo's router: its own auth routes, the Leptos app, and the library's
 /// layer around all of it.
 pub fn router(leptos_options: LeptosOptions, sessions: Sessions) -> Router {
@@ -250,7 +265,7 @@ pub fn router_with(leptos_options: LeptosOptions, sessions: Sessions, rate: Sign
         magic_links: auth::MagicLinks::default(),
         oauth_states: auth::OAuthStates::default(),
     };
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     // What an anonymous client can make the server do is rate-limited per
     // client IP: every password check (argon2), link request and sign-in.
     let credential_routes = Router::new()
