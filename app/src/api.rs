@@ -12,6 +12,15 @@ use crate::{
     types::{DeviceList, HistoryList, LastLogin},
 };
 
+/// Whether this server-function call is a plain form post (JavaScript off):
+/// Leptos redirects it back to the page, which then reports the outcome.
+#[cfg(feature = "ssr")]
+async fn is_form_post() -> bool {
+    leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .is_ok_and(|headers| crate::server::accepts_html(&headers))
+}
+
 #[cfg(feature = "ssr")]
 async fn current() -> Result<crate::server::CurrentSession, SessionsError> {
     leptos_axum::extract::<crate::server::CurrentSession>()
@@ -28,14 +37,20 @@ pub async fn list_devices() -> Result<DeviceList, SessionsError> {
     current().await?.list_devices().await
 }
 
-/// Logs out one of the user's other devices by its public handle.
+/// Logs out one of the user's other devices by its public handle; returns
+/// the device's name.
 ///
 /// # Errors
 /// [`SessionsError::InvalidHandle`], [`SessionsError::CurrentSession`],
 /// [`SessionsError::NotFound`] (unknown and foreign handles alike).
 #[server(endpoint = "sessions/revoke")]
-pub async fn revoke_session(handle: String) -> Result<(), SessionsError> {
-    current().await?.revoke(&handle).await
+pub async fn revoke_session(handle: String) -> Result<Option<String>, SessionsError> {
+    let current = current().await?;
+    let name = current.revoke_named(&handle).await?;
+    if is_form_post().await {
+        current.set_notice(&crate::types::DeviceNotice::Revoked { name: name.clone() });
+    }
+    Ok(name)
 }
 
 /// "Sign out of all other sessions"; returns how many were ended.
@@ -44,7 +59,12 @@ pub async fn revoke_session(handle: String) -> Result<(), SessionsError> {
 /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
 #[server(endpoint = "sessions/revoke_others")]
 pub async fn revoke_other_sessions() -> Result<u64, SessionsError> {
-    current().await?.revoke_others().await
+    let current = current().await?;
+    let count = current.revoke_others().await?;
+    if is_form_post().await {
+        current.set_notice(&crate::types::DeviceNotice::RevokedOthers { count });
+    }
+    Ok(count)
 }
 
 /// The signed-in user's login history, newest first: their own events and

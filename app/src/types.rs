@@ -102,6 +102,27 @@ pub struct DeviceList {
     /// The reader's time zone for this list's times.
     #[serde(default)]
     pub zone: ReaderZone,
+    /// What the user's last action did, when it was a plain form post
+    /// (JavaScript off): shown once above the list.
+    #[serde(default)]
+    pub notice: Option<DeviceNotice>,
+}
+
+/// The outcome of a "Log out" or "Sign out of all other sessions" made
+/// without JavaScript, which the page reports after the redirect back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum DeviceNotice {
+    /// One device was logged out (its name, when it had one).
+    Revoked {
+        /// The device's name ("Firefox 139 on Windows").
+        name: Option<String>,
+    },
+    /// Every other session was ended.
+    RevokedOthers {
+        /// How many.
+        count: u64,
+    },
 }
 
 impl DeviceList {

@@ -100,7 +100,8 @@ test("a zone cookie that is not a time zone is ignored (UTC, said so)", async ({
   const me = account("Zone Junk");
   const { ctx, page, problems } = await open(browser, { userAgent: MAC_CHROME, javaScriptEnabled: false });
   await page.goto("/sign-in");
-  await ctx.addCookies([{ name: "__Host-tz", value: "..%2F..%2Fetc%2Fpasswd", url: page.url(), secure: true }]);
+  const host = new URL(page.url()).hostname;
+  await ctx.addCookies([{ name: "__Host-tz", value: "..%2F..%2Fetc%2Fpasswd", domain: host, path: "/", secure: true }]);
   await signIn(page, me.email, me.password);
   await expect(page.locator(".sessions-event__time").first()).toHaveAttribute("title", /UTC — your time zone is not known yet/);
   expect(problems).toEqual([]);

@@ -214,6 +214,14 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
     );
     let page = a.send("GET", "/settings").await?;
     assert!(!device_list(&page.body).contains("Firefox 139 on Windows"));
+    // The page says what the form did, once.
+    assert!(
+        text(&page.body).contains("Firefox 139 on Windows was logged out."),
+        "{}",
+        page.body
+    );
+    let again = a.send("GET", "/settings").await?;
+    assert!(!text(&again.body).contains("was logged out."));
     // The history says what happened to it.
     assert!(
         page.body.contains("logged out from another device"),

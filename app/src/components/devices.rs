@@ -13,7 +13,7 @@ use super::{
 use crate::{
     api::{RevokeOtherSessions, RevokeSession},
     i18n::*,
-    types::{DeviceList, DeviceView},
+    types::{DeviceList, DeviceNotice, DeviceView},
 };
 
 /// The signed-in user's devices: "This device" first, then the others, each
@@ -88,9 +88,7 @@ fn ActionStatus(
     let i18n = use_i18n();
     view! {
         {move || match revoke.value().get() {
-            Some(Ok(())) => Some(Either::Left(view! {
-                <p class="sessions-notice">{t!(i18n, devices.revoked)}</p>
-            })),
+            Some(Ok(name)) => Some(Either::Left(view! { <RevokedNotice name/> })),
             Some(Err(err)) => Some(Either::Right(view! { <ErrorMessage err/> })),
             None => None,
         }}
@@ -106,6 +104,39 @@ fn ActionStatus(
     }
 }
 
+/// "Firefox 139 on Windows was logged out." ("The device was logged out."
+/// when it had no name).
+#[component]
+fn RevokedNotice(name: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="sessions-notice">
+            {match name {
+                Some(name) => Either::Left(t!(i18n, devices.revoked_named, name = move || name.clone())),
+                None => Either::Right(t!(i18n, devices.revoked)),
+            }}
+        </p>
+    }
+}
+
+/// What a no-JavaScript action did, reported once after its redirect.
+#[component]
+fn NoticeView(notice: DeviceNotice) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="sessions-after-redirect" role="status">
+            {match notice {
+                DeviceNotice::Revoked { name } => Either::Left(view! { <RevokedNotice name/> }),
+                DeviceNotice::RevokedOthers { count } => Either::Right(view! {
+                    <p class="sessions-notice">
+                        {t!(i18n, devices.signed_out_others, count = move || count)}
+                    </p>
+                }),
+            }}
+        </div>
+    }
+}
+
 #[component]
 fn DeviceListView(
     list: DeviceList,
@@ -117,10 +148,12 @@ fn DeviceListView(
     let now = list.now;
     let clock = Clock::new(list.zone.clone());
     let others = list.others();
+    let notice = list.notice.clone().map(|notice| view! { <NoticeView notice/> });
     if list.devices.is_empty() {
-        return Either::Left(view! { <p class="sessions-empty">{t!(i18n, devices.empty)}</p> });
+        return Either::Left(view! { {notice} <p class="sessions-empty">{t!(i18n, devices.empty)}</p> });
     }
     Either::Right(view! {
+        {notice}
         <ul class="sessions-device-list">
             {list
                 .devices

@@ -459,6 +459,12 @@ impl SessionsConfig {
         self.prefixed("tz")
     }
 
+    /// `name` with the cookie prefix this configuration uses (`__Host-`
+    /// unless in dev mode).
+    pub(crate) fn prefixed_name(&self, name: &str) -> String {
+        self.prefixed(name)
+    }
+
     fn prefixed(&self, name: &str) -> String {
         if self.dev_insecure_cookies {
             name.to_owned()

@@ -19,7 +19,7 @@ use tower_sessions::{Session, session::Id};
 use super::{RequestInfo, SessionHandle, Sessions, ids::IdHash, registry::RowMeta};
 use crate::{
     error::SessionsError,
-    types::{DeviceList, HistoryList, LastLogin, ReaderZone, ZoneSource},
+    types::{DeviceList, DeviceNotice, HistoryList, LastLogin, ReaderZone, ZoneSource},
 };
 
 #[derive(Debug, Clone, Default)]
@@ -263,7 +263,71 @@ impl CurrentSession {
         let mut list = self.sessions().list_devices(&user, self.id_hash().as_ref()).await?;
         let earliest = list.devices.iter().map(|d| d.signed_in_at.min(d.last_seen_at)).min();
         list.zone = self.reader_zone(earliest.unwrap_or(list.now), list.now);
+        list.notice = self.take_notice();
         Ok(list)
+    }
+
+    /// The name of the one-minute cookie that carries a no-JavaScript
+    /// action's outcome across its redirect back to the page.
+    fn notice_cookie(&self) -> String {
+        self.sessions().config().prefixed_name("notice")
+    }
+
+    /// Reports `notice` on the page the browser is redirected back to (the
+    /// server functions call it for plain form posts only).
+    pub(crate) fn set_notice(&self, notice: &DeviceNotice) {
+        let config = self.sessions().config();
+        self.push_cookie(format!(
+            "{}={}; {}; Max-Age=60",
+            self.notice_cookie(),
+            encode_notice(notice),
+            config.cookie_attributes()
+        ));
+    }
+
+    /// The pending notice, if this request carries one; it is cleared.
+    fn take_notice(&self) -> Option<DeviceNotice> {
+        let name = self.notice_cookie();
+        let value = super::http::cookie_values(&self.inner.headers, &name).next()?;
+        self.push_cookie(format!(
+            "{name}=; {}; Max-Age=0",
+            self.sessions().config().cookie_attributes()
+        ));
+        decode_notice(value)
+    }
+}
+
+/// `o.<count>`, `r` or `r.<base64url(name)>`: cookie-safe, bounded.
+fn encode_notice(notice: &DeviceNotice) -> String {
+    use base64::Engine as _;
+    match notice {
+        DeviceNotice::RevokedOthers { count } => format!("o.{count}"),
+        DeviceNotice::Revoked { name: None } => "r".to_owned(),
+        DeviceNotice::Revoked { name: Some(name) } => {
+            let name: String = name.chars().take(MAX_NOTICE_NAME).collect();
+            format!("r.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(name))
+        }
+    }
+}
+
+/// The longest device name a notice carries (characters).
+const MAX_NOTICE_NAME: usize = 120;
+
+fn decode_notice(value: &str) -> Option<DeviceNotice> {
+    use base64::Engine as _;
+    if value.len() > 4 * MAX_NOTICE_NAME * 4 / 3 + 8 {
+        return None;
+    }
+    match value.split_once('.') {
+        None if value == "r" => Some(DeviceNotice::Revoked { name: None }),
+        Some(("o", count)) => count.parse().ok().map(|count| DeviceNotice::RevokedOthers { count }),
+        Some(("r", name)) => {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(name).ok()?;
+            let name = String::from_utf8(bytes).ok()?;
+            let name: String = name.chars().filter(|c| !c.is_control()).take(MAX_NOTICE_NAME).collect();
+            Some(DeviceNotice::Revoked { name: Some(name) })
+        }
+        _ => None,
     }
 }
 
@@ -355,5 +419,39 @@ impl ReauthGate {
                 false
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::{DeviceNotice, decode_notice, encode_notice};
+
+    #[test]
+    fn notices_round_trip_and_junk_is_none() {
+        for notice in [
+            DeviceNotice::Revoked { name: None },
+            DeviceNotice::Revoked {
+                name: Some("Firefox 139 on Windows".into()),
+            },
+            DeviceNotice::Revoked {
+                name: Some("Chrome <script> \"é\"; x=1".into()),
+            },
+            DeviceNotice::RevokedOthers { count: 3 },
+        ] {
+            let value = encode_notice(&notice);
+            assert!(
+                value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+                "{value}"
+            );
+            assert_eq!(decode_notice(&value), Some(notice));
+        }
+        for junk in ["", "x", "o.", "o.-1", "o.many", "r.!!!", "r.//8", &"r.".repeat(400)] {
+            assert_eq!(decode_notice(junk), None, "{junk}");
+        }
+        // Long names are cut.
+        let long = encode_notice(&DeviceNotice::Revoked {
+            name: Some("x".repeat(500)),
+        });
+        assert!(matches!(decode_notice(&long), Some(DeviceNotice::Revoked { name: Some(n) }) if n.len() == 120));
     }
 }

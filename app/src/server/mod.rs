@@ -58,6 +58,8 @@ pub use self::{
     },
 };
 
+pub(crate) use self::http::accepts_html;
+
 /// What the fuzz targets (`app/fuzz`) and the integration tests reach below
 /// the public API: the parsers of untrusted input and the id generators.
 /// Not part of the API.

@@ -48,6 +48,16 @@ impl Sessions {
         handle: &SessionHandle,
         reason: RevokeReason,
     ) -> Result<(), SessionsError> {
+        self.revoke_handle_named(user_id, handle, reason).await.map(drop)
+    }
+
+    /// [`Sessions::revoke_handle`], returning the ended device's name.
+    pub(crate) async fn revoke_handle_named(
+        &self,
+        user_id: &str,
+        handle: &SessionHandle,
+        reason: RevokeReason,
+    ) -> Result<Option<String>, SessionsError> {
         let row = registry::find_by_user_and_handle(self.db(), user_id, handle.as_str())
             .await
             .map_err(db_error)?
@@ -57,8 +67,9 @@ impl Sessions {
             return Err(SessionsError::NotFound);
         }
         tracing::info!(user.id = %user_id, session = %short(&rows[0].id_hash), reason = reason.as_str(), "session revoked");
+        let name = rows[0].device_name.clone();
         self.write_events(self.revoked_events(rows, reason)).await;
-        Ok(())
+        Ok(name)
     }
 
     /// Ends every session of `user_id` except the one with `except` (all of
@@ -260,6 +271,11 @@ impl CurrentSession {
     /// [`SessionsError::ReauthRequired`] when the gate refuses,
     /// [`SessionsError::NotFound`] for unknown and foreign handles alike.
     pub async fn revoke(&self, handle: &str) -> Result<(), SessionsError> {
+        self.revoke_named(handle).await.map(drop)
+    }
+
+    /// [`CurrentSession::revoke`], returning the ended device's name.
+    pub(crate) async fn revoke_named(&self, handle: &str) -> Result<Option<String>, SessionsError> {
         let user = self.require_user()?;
         let handle = SessionHandle::parse(handle)?;
         if self.handle().as_ref() == Some(&handle) {
@@ -267,7 +283,7 @@ impl CurrentSession {
         }
         self.check_reauthentication().await?;
         self.sessions()
-            .revoke_handle(&user, &handle, RevokeReason::UserRevoked)
+            .revoke_handle_named(&user, &handle, RevokeReason::UserRevoked)
             .await
     }
 

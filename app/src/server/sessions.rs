@@ -245,6 +245,7 @@ impl Sessions {
             now,
             devices,
             zone: ReaderZone::default(),
+            notice: None,
         })
     }
 

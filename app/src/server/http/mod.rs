@@ -18,6 +18,7 @@ use tower_sessions::{
 };
 
 pub use self::limit::MAX_BODY_BYTES;
+pub(crate) use self::limit::accepts_html;
 pub use self::request::RequestInfo;
 pub(crate) use self::request::cap_chars;
 pub use self::request::{anonymize, client_ip, cookie_values, forwarded_chain};
