@@ -384,6 +384,8 @@ mod i18n_tests {
     const LOCALES: &[(&str, &str)] = &[
         ("en", include_str!("../locales/en.json")),
         ("es", include_str!("../locales/es.json")),
+        ("fr", include_str!("../locales/fr.json")),
+        ("de", include_str!("../locales/de.json")),
     ];
 
     /// Flattened `a.b.c` keys with their text.
@@ -478,6 +480,24 @@ mod i18n_tests {
             for method in crate::types::AuthMethod::ALL {
                 let key = format!("methods.{}", method.as_str());
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
+            }
+            for kind in crate::types::HistoryKind::ALL {
+                let key = format!("history.{}", kind.as_str());
+                assert!(keys.contains_key(&key), "{name}.json lacks {key}");
+            }
+            for month in ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] {
+                let key = format!("time.months.{month}");
+                assert!(keys.contains_key(&key), "{name}.json lacks {key}");
+            }
+            // The date patterns name every part they are filled with.
+            for (key, parts) in [
+                ("time.date", &["%month", "%day"][..]),
+                ("time.date_year", &["%month", "%day", "%year"]),
+                ("time.exact", &["%date", "%time", "%zone"]),
+            ] {
+                for part in parts {
+                    assert!(keys[key].contains(part), "{name}.json {key} lacks {part}");
+                }
             }
         }
     }

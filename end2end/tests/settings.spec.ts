@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import {
   expectReplayAnonymous,
   expectSignedOut,
+  hydrated,
   sessionCookie,
   IPHONE_SAFARI,
   LINUX_FIREFOX,
@@ -155,6 +156,42 @@ for (const javaScriptEnabled of js) {
     await page.reload();
     await expect(page.getByRole("heading", { name: "Your devices" })).toBeVisible();
     await signOut(page);
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+}
+
+for (const { locale, devices, history, thisDevice, failed, signOut } of [
+  {
+    locale: "fr-FR",
+    devices: "Vos appareils",
+    history: "Historique de connexion",
+    thisDevice: "Cet appareil",
+    failed: "Tentative de connexion échouée",
+    signOut: "Se déconnecter",
+  },
+  {
+    locale: "de-DE",
+    devices: "Deine Geräte",
+    history: "Anmeldeverlauf",
+    thisDevice: "Dieses Gerät",
+    failed: "Fehlgeschlagener Anmeldeversuch",
+    signOut: "Abmelden",
+  },
+] as const) {
+  test(`the whole page in ${locale}, from Accept-Language`, async ({ browser }) => {
+    const { ctx, page, problems } = await open(browser, { userAgent: MAC_CHROME, locale });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    const me = account("Ada Lovelace", { history: true });
+    await signIn(page, me.email, me.password);
+    await hydrated(page);
+    await expect(page.locator("html")).toHaveAttribute("lang", locale.slice(0, 2));
+    await expect(page.getByRole("heading", { name: devices })).toBeVisible();
+    await expect(page.getByRole("heading", { name: history })).toBeVisible();
+    await expect(page.locator(".sessions-badge--current")).toHaveText(thisDevice);
+    await expect(page.locator(".sessions-event--failed_login").first()).toContainText(failed);
+    await expect(page.getByRole("button", { name: signOut, exact: true }).first()).toBeVisible();
+    await screenshot(page, `devices-${locale.slice(0, 2)}.png`);
     expect(problems).toEqual([]);
     await ctx.close();
   });

@@ -51,10 +51,12 @@ function failedRowTime(page: Page) {
 const zones = [
   { timeZone: "Europe/Madrid", locale: "es-ES", yesterday: "ayer" },
   { timeZone: "America/Los_Angeles", locale: "en-US", yesterday: "yesterday" },
+  { timeZone: "America/Los_Angeles", locale: "fr-FR", yesterday: "hier" },
+  { timeZone: "Europe/Berlin", locale: "de-DE", yesterday: "gestern" },
 ] as const;
 
 for (const { timeZone, locale, yesterday } of zones) {
-  test(`an attempt before midnight reads "${yesterday}" in ${timeZone}, with JavaScript and without`, async ({ browser }) => {
+  test(`an attempt before midnight reads "${yesterday}" in ${timeZone} (${locale}), with JavaScript and without`, async ({ browser }) => {
     const now = Date.now();
     // 22:30 the evening before, on the reader's wall clock: at least 90
     // minutes ago and on the previous calendar day, whatever the hour now.
@@ -73,7 +75,7 @@ for (const { timeZone, locale, yesterday } of zones) {
     await expect(time).toHaveAttribute("datetime", new Date(attempt).toISOString().slice(0, 16) + "Z");
     const zoneCookie = (await on.ctx.cookies()).find((c) => c.name === "__Host-tz");
     expect(zoneCookie?.value).toBe(timeZone);
-    await screenshot(on.page, `time-zone-${timeZone.replace("/", "-")}.png`);
+    await screenshot(on.page, `time-zone-${timeZone.replace("/", "-")}-${locale}.png`);
 
     // JavaScript off, returning with the cookies: the server renders the
     // reader's zone itself (no flash of UTC dates).

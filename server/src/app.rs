@@ -203,6 +203,12 @@ fn LanguageSwitch() -> impl IntoView {
             <button type="submit" name="locale" value="es" lang="es" class="demo-lang__option" aria-pressed=pressed(Locale::es)>
                 "Español"
             </button>
+            <button type="submit" name="locale" value="fr" lang="fr" class="demo-lang__option" aria-pressed=pressed(Locale::fr)>
+                "Français"
+            </button>
+            <button type="submit" name="locale" value="de" lang="de" class="demo-lang__option" aria-pressed=pressed(Locale::de)>
+                "Deutsch"
+            </button>
         </form>
     }
 }

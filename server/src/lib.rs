@@ -18,6 +18,8 @@ pub use i18n_gen::i18n;
 // Rebuild when translations change.
 const _: &[u8] = include_bytes!("../locales/en.json");
 const _: &[u8] = include_bytes!("../locales/es.json");
+const _: &[u8] = include_bytes!("../locales/fr.json");
+const _: &[u8] = include_bytes!("../locales/de.json");
 
 pub mod app;
 #[cfg(feature = "ssr")]
@@ -47,23 +49,29 @@ mod i18n_tests {
     }
 
     #[test]
-    fn english_and_spanish_have_the_same_keys() {
+    fn every_locale_has_the_same_keys_as_english() {
         let load = |s: &str| {
             let mut out = BTreeSet::new();
             keys("", &serde_json::from_str(s).expect("valid JSON"), &mut out);
             out
         };
         let en = load(include_str!("../locales/en.json"));
-        let es = load(include_str!("../locales/es.json"));
-        assert_eq!(
-            en.difference(&es).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "missing in es.json"
-        );
-        assert_eq!(
-            es.difference(&en).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "missing in en.json"
-        );
+        for (name, source) in [
+            ("es", include_str!("../locales/es.json")),
+            ("fr", include_str!("../locales/fr.json")),
+            ("de", include_str!("../locales/de.json")),
+        ] {
+            let other = load(source);
+            assert_eq!(
+                en.difference(&other).collect::<Vec<_>>(),
+                Vec::<&String>::new(),
+                "missing in {name}.json"
+            );
+            assert_eq!(
+                other.difference(&en).collect::<Vec<_>>(),
+                Vec::<&String>::new(),
+                "in {name}.json but not in en.json"
+            );
+        }
     }
 }

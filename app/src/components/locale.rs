@@ -87,13 +87,14 @@ pub fn provide_sessions_locale<T: AsRef<str>>(
 
 /// The library locale for a BCP 47 tag: the best match by language
 /// (`"es-MX"` → Spanish, `"EN_gb"` → English), English for anything the
-/// library lacks or cannot read (`"fr"`, `""`). Never panics.
+/// library lacks or cannot read (`"ja"`, `""`). Never panics.
 ///
 /// ```
 /// use leptos_sessions::{components::sessions_locale, i18n::Locale};
 ///
 /// assert_eq!(sessions_locale("es-MX"), Locale::es);
-/// assert_eq!(sessions_locale("fr"), Locale::en);
+/// assert_eq!(sessions_locale("ja"), Locale::en);
+/// assert_eq!(sessions_locale("fr-CA"), Locale::fr);
 /// ```
 pub fn sessions_locale(tag: &str) -> Locale {
     let tag = tag.trim().replace('_', "-");
@@ -213,7 +214,9 @@ mod tests {
         assert_eq!(sessions_locale("es_AR"), Locale::es);
         assert_eq!(sessions_locale(" ES "), Locale::es);
         assert_eq!(sessions_locale("en-GB"), Locale::en);
-        assert_eq!(sessions_locale("fr"), Locale::en);
+        assert_eq!(sessions_locale("ja"), Locale::en);
+        assert_eq!(sessions_locale("fr-CA"), Locale::fr);
+        assert_eq!(sessions_locale("de_AT"), Locale::de);
         assert_eq!(sessions_locale("zh-Hant-TW"), Locale::en);
         assert_eq!(sessions_locale(""), Locale::en);
         assert_eq!(sessions_locale("not a tag!"), Locale::en);
@@ -234,19 +237,24 @@ mod tests {
         let es = Some("es-MX,es;q=0.9,en;q=0.8");
         assert_eq!(locale_from_request([], es), Locale::es);
         assert_eq!(locale_from_request(["theme=dark"], es), Locale::es);
-        // The host chose French: English (the library lacks it), not the
-        // browser's Spanish.
+        // The host chose Japanese: English (the library lacks it), not the
+        // browser's Spanish; French it has.
+        assert_eq!(
+            locale_from_request(["theme=dark; i18n_pref_locale=ja"], es),
+            Locale::en
+        );
         assert_eq!(
             locale_from_request(["theme=dark; i18n_pref_locale=fr"], es),
-            Locale::en
+            Locale::fr
         );
         assert_eq!(
             locale_from_request(["a=1", "i18n_pref_locale=es"], None),
             Locale::es
         );
         assert_eq!(locale_from_request(["i18n_pref_locale="], es), Locale::es);
-        assert_eq!(locale_from_request([], Some("fr-CA, de")), Locale::en);
-        assert_eq!(locale_from_request([], Some("fr-CA, es;q=0.3")), Locale::es);
+        assert_eq!(locale_from_request([], Some("ja-JP, it")), Locale::en);
+        assert_eq!(locale_from_request([], Some("ja-JP, es;q=0.3")), Locale::es);
+        assert_eq!(locale_from_request([], Some("fr-CA, es;q=0.3")), Locale::fr);
         assert_eq!(locale_from_request([], None), Locale::en);
     }
 }
@@ -268,6 +276,8 @@ mod render_tests {
     fn text(locale: &str, pointer: &str) -> anyhow::Result<String> {
         let source = match locale {
             "es" => include_str!("../../locales/es.json"),
+            "fr" => include_str!("../../locales/fr.json"),
+            "de" => include_str!("../../locales/de.json"),
             _ => include_str!("../../locales/en.json"),
         };
         let json: serde_json::Value = serde_json::from_str(source)?;
@@ -320,7 +330,7 @@ mod render_tests {
 
     #[tokio::test]
     async fn a_host_locale_the_library_lacks_renders_english() -> anyhow::Result<()> {
-        for host in ["fr", "", "xx-invalid!"] {
+        for host in ["ja", "", "xx-invalid!"] {
             let html = render(
                 move || {
                     provide_sessions_locale(move || host);
@@ -336,7 +346,7 @@ mod render_tests {
     async fn the_host_locale_is_read_when_the_components_render() -> anyhow::Result<()> {
         let html = render(
             || {
-                let host = RwSignal::new("fr");
+                let host = RwSignal::new("ja");
                 provide_sessions_locale(move || host.get());
                 host.set("es");
             },
@@ -350,13 +360,22 @@ mod render_tests {
     async fn without_a_host_locale_the_request_decides() -> anyhow::Result<()> {
         let cases = [
             (vec![(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9")], "es"),
-            (vec![(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")], "en"),
+            (vec![(header::ACCEPT_LANGUAGE, "ja-JP,ja;q=0.9")], "en"),
+            (vec![(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")], "fr"),
+            (vec![(header::ACCEPT_LANGUAGE, "de-DE")], "de"),
+            (
+                vec![
+                    (header::ACCEPT_LANGUAGE, "es"),
+                    (header::COOKIE, "i18n_pref_locale=ja"),
+                ],
+                "en",
+            ),
             (
                 vec![
                     (header::ACCEPT_LANGUAGE, "es"),
                     (header::COOKIE, "i18n_pref_locale=fr"),
                 ],
-                "en",
+                "fr",
             ),
             (vec![(header::COOKIE, "theme=dark; i18n_pref_locale=es")], "es"),
             (vec![], "en"),

@@ -440,7 +440,10 @@ pub struct LocaleForm {
 /// `POST /locale`: remembers the language in leptos_i18n's cookie and goes
 /// back to the page (a same-site path only).
 pub async fn set_locale(Form(form): Form<LocaleForm>) -> Response {
-    let locale = if form.locale == "es" { "es" } else { "en" };
+    let locale = match form.locale.as_str() {
+        locale @ ("es" | "fr" | "de") => locale,
+        _ => "en",
+    };
     let back = form
         .back
         .filter(|b| is_local_path(b))
