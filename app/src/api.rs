@@ -38,19 +38,21 @@ pub async fn list_devices() -> Result<DeviceList, SessionsError> {
 }
 
 /// Logs out one of the user's other devices by its public handle; returns
-/// the device's name.
+/// the parts of the device's name.
 ///
 /// # Errors
 /// [`SessionsError::InvalidHandle`], [`SessionsError::CurrentSession`],
 /// [`SessionsError::NotFound`] (unknown and foreign handles alike).
 #[server(endpoint = "sessions/revoke")]
-pub async fn revoke_session(handle: String) -> Result<Option<String>, SessionsError> {
+pub async fn revoke_session(handle: String) -> Result<crate::types::DeviceLabel, SessionsError> {
     let current = current().await?;
-    let name = current.revoke_named(&handle).await?;
+    let device = current.revoke_named(&handle).await?;
     if is_form_post().await {
-        current.set_notice(&crate::types::DeviceNotice::Revoked { name: name.clone() });
+        current.set_notice(&crate::types::DeviceNotice::Revoked {
+            device: device.clone(),
+        });
     }
-    Ok(name)
+    Ok(device)
 }
 
 /// "Sign out of all other sessions"; returns how many were ended.

@@ -485,7 +485,9 @@ mod i18n_tests {
                 let key = format!("history.{}", kind.as_str());
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
-            for month in ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] {
+            for month in [
+                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+            ] {
                 let key = format!("time.months.{month}");
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
@@ -494,6 +496,9 @@ mod i18n_tests {
                 ("time.date", &["%month", "%day"][..]),
                 ("time.date_year", &["%month", "%day", "%year"]),
                 ("time.exact", &["%date", "%time", "%zone"]),
+                ("names.on_os", &["%what", "%os"]),
+                ("names.on_model", &["%what", "%model"]),
+                ("names.on_model_os", &["%what", "%model", "%os"]),
             ] {
                 for part in parts {
                     assert!(keys[key].contains(part), "{name}.json {key} lacks {part}");

@@ -63,13 +63,156 @@ impl DeviceType {
     }
 }
 
+/// The parts a device's name is made of, so that each language joins them
+/// its own way: "Chrome 137 on macOS", "Chrome 137 en macOS", "Chrome 137
+/// sur macOS". The names themselves (browsers, systems, models, apps) are
+/// proper names and stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceLabel {
+    /// The browser with its major version ("Chrome 137"), for a browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// The native app with its version ("Acme 2.4.1"), for a native app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// A native app without a name of its own: its platform ("ios_app" or
+    /// "android_app"), which each language names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_app: Option<String>,
+    /// That app's version ("3.1.0").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_app_version: Option<String>,
+    /// The hardware model ("iPhone15,2"), for a native app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The system: "macOS" beside a browser, "iOS 19.5" beside an app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+}
+
+impl DeviceLabel {
+    /// The label of a parsed (or stored) device.
+    #[expect(clippy::too_many_arguments, reason = "the stored columns, one by one")]
+    pub fn from_parts(
+        browser_name: Option<&str>,
+        browser_version: Option<&str>,
+        os_name: Option<&str>,
+        os_version: Option<&str>,
+        device_type: DeviceType,
+        device_model: Option<&str>,
+        app_name: Option<&str>,
+        app_version: Option<&str>,
+    ) -> Self {
+        let platform_app = match device_type {
+            DeviceType::NativeIos => Some("ios_app"),
+            DeviceType::NativeAndroid => Some("android_app"),
+            _ => None,
+        };
+        if app_name.is_some() || platform_app.is_some() {
+            let with_version = |name: &str| match app_version {
+                Some(v) => format!("{name} {v}"),
+                None => name.to_owned(),
+            };
+            return Self {
+                app: app_name.map(with_version),
+                platform_app: app_name
+                    .is_none()
+                    .then(|| platform_app.map(str::to_owned))
+                    .flatten(),
+                platform_app_version: app_name
+                    .is_none()
+                    .then(|| app_version.map(str::to_owned))
+                    .flatten(),
+                model: device_model.map(str::to_owned),
+                os: os_name.map(|name| match os_version {
+                    Some(v) => format!("{name} {v}"),
+                    None => name.to_owned(),
+                }),
+                browser: None,
+            };
+        }
+        let browser = browser_name.map(|name| {
+            match browser_version
+                .and_then(|v| v.split('.').next())
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+            {
+                Some(major) if device_type != DeviceType::Bot => format!("{name} {major}"),
+                _ => name.to_owned(),
+            }
+        });
+        Self {
+            browser,
+            os: os_name.map(str::to_owned),
+            ..Self::default()
+        }
+    }
+
+    /// Whether nothing is known about the device.
+    pub fn is_unknown(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The name in English ("Chrome 137 on macOS", "Unknown device"), the
+    /// form stored in `device_name` and used in e-mails and logs.
+    pub fn english(&self) -> String {
+        let app = self.app_name(|platform| {
+            if platform == "ios_app" {
+                "iOS app"
+            } else {
+                "Android app"
+            }
+        });
+        self.compose(app.as_deref(), "Unknown device", |what, model, os| {
+            match (model, os) {
+                (Some(model), Some(os)) => format!("{what} on {model} ({os})"),
+                (Some(model), None) => format!("{what} on {model}"),
+                (None, Some(os)) => format!("{what} on {os}"),
+                (None, None) => what.to_owned(),
+            }
+        })
+    }
+
+    /// The app's name: its own, or its platform's as `platform_name` names
+    /// it ("iOS app"), with the version.
+    pub fn app_name<'a>(&self, platform_name: impl FnOnce(&str) -> &'a str) -> Option<String> {
+        self.app.clone().or_else(|| {
+            let name = platform_name(self.platform_app.as_deref()?);
+            Some(match &self.platform_app_version {
+                Some(v) => format!("{name} {v}"),
+                None => name.to_owned(),
+            })
+        })
+    }
+
+    /// Joins the parts with `join(what, model, os)`, `what` being the app
+    /// (named `app`, as the caller's language names it) or the browser; just
+    /// the system when there is neither, `unknown` when there is nothing.
+    pub fn compose(
+        &self,
+        app: Option<&str>,
+        unknown: &str,
+        join: impl Fn(&str, Option<&str>, Option<&str>) -> String,
+    ) -> String {
+        match (app, self.browser.as_deref(), self.os.as_deref()) {
+            (Some(app), _, os) => join(app, self.model.as_deref(), os),
+            (None, Some(browser), os) => join(browser, None, os),
+            (None, None, Some(os)) => os.to_owned(),
+            (None, None, None) => unknown.to_owned(),
+        }
+    }
+}
+
 /// One signed-in device of the current user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeviceView {
     /// Public handle; what revoke calls take. Never a credential.
     pub handle: String,
-    /// "Chrome 137 on macOS".
+    /// "Chrome 137 on macOS" (English; the components show `label` in the
+    /// reader's language).
     pub name: String,
+    /// The parts of the name.
+    #[serde(default)]
+    pub label: DeviceLabel,
     /// Kind of device.
     pub device_type: DeviceType,
     /// Whether this is the session making the request.
@@ -113,10 +256,10 @@ pub struct DeviceList {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum DeviceNotice {
-    /// One device was logged out (its name, when it had one).
+    /// One device was logged out.
     Revoked {
-        /// The device's name ("Firefox 139 on Windows").
-        name: Option<String>,
+        /// Its name's parts ("Firefox 139" on "Windows").
+        device: DeviceLabel,
     },
     /// Every other session was ended.
     RevokedOthers {
@@ -347,8 +490,12 @@ pub struct HistoryEntry {
     /// Failure reason verbatim (`failed_login`), revoke or expiry reason: a
     /// [`ReasonCode`] name when [`ReasonCode::from_db`] knows it.
     pub reason: Option<String>,
-    /// "Chrome 137 on macOS", when known.
+    /// "Chrome 137 on macOS", when known (English; the components show
+    /// `label` in the reader's language).
     pub device_name: Option<String>,
+    /// The parts of the device's name.
+    #[serde(default)]
+    pub label: DeviceLabel,
     /// Kind of device.
     pub device_type: DeviceType,
     /// "Madrid, Spain", when a location is known.

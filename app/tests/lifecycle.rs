@@ -623,7 +623,10 @@ async fn the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc(db: Datab
 
     // No zone known: UTC, and the page says so (source Unknown).
     let list = devices(&d.send("GET", "/api/v1/sessions").await?)?;
-    assert_eq!((list.zone.name.as_deref(), list.zone.source), (None, ZoneSource::Unknown));
+    assert_eq!(
+        (list.zone.name.as_deref(), list.zone.source),
+        (None, ZoneSource::Unknown)
+    );
     assert_eq!(list.zone.offset_at(list.now), 0);
     assert_eq!(list.zone.cookie, "__Host-tz");
 
@@ -634,7 +637,12 @@ async fn the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc(db: Datab
     assert_eq!(list.zone.source, ZoneSource::Browser);
     assert_eq!(list.zone.offset_at(list.now), 3600);
     // Its offsets reach past "now" (two days) and cover the oldest time shown.
-    assert!(list.zone.spans.first().is_some_and(|s| s.from <= list.devices[0].signed_in_at));
+    assert!(
+        list.zone
+            .spans
+            .first()
+            .is_some_and(|s| s.from <= list.devices[0].signed_in_at)
+    );
     let history: HistoryList = serde_json::from_str(&d.send("GET", "/history").await?.body)?;
     assert_eq!(history.zone.name.as_deref(), Some("Europe/Madrid"));
 
@@ -645,13 +653,20 @@ async fn the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc(db: Datab
     assert_eq!(list.zone.source, ZoneSource::Host);
     assert_eq!(list.zone.offset_at(list.now), -8 * 3600);
     // A zone the database does not know is refused, and changes nothing.
-    assert_eq!(d.send("GET", "/devices-in/Mars%2FOlympus").await?.status, http::StatusCode::BAD_REQUEST);
+    assert_eq!(
+        d.send("GET", "/devices-in/Mars%2FOlympus").await?.status,
+        http::StatusCode::BAD_REQUEST
+    );
 
     // A cookie that is not a zone name: ignored, UTC.
     for junk in ["..%2F..%2Fetc%2Fpasswd", "Not/AZone", "Europe/Madrid%00"] {
         d.jar.insert("__Host-tz".into(), junk.into());
         let list = devices(&d.send("GET", "/api/v1/sessions").await?)?;
-        assert_eq!((list.zone.name.as_deref(), list.zone.source), (None, ZoneSource::Unknown), "{junk}");
+        assert_eq!(
+            (list.zone.name.as_deref(), list.zone.source),
+            (None, ZoneSource::Unknown),
+            "{junk}"
+        );
     }
     Ok(())
 }

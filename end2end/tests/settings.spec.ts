@@ -146,6 +146,8 @@ for (const javaScriptEnabled of js) {
     await expect(page.getByRole("heading", { name: "Tus dispositivos" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Historial de inicios de sesión" })).toBeVisible();
     await expect(page.locator(".sessions-badge--current")).toHaveText("Este dispositivo");
+    // Device names are joined in Spanish.
+    await expect(page.locator(".sessions-device").first()).toContainText("Chrome 137 en macOS");
     await expect(page.locator(".sessions-device").first()).toContainText("Activo ahora");
     await expect(page.locator(".sessions-event--failed_login").first()).toContainText("Intento de inicio de sesión fallido");
     if (javaScriptEnabled) await screenshot(page, "devices-es.png");
@@ -161,12 +163,13 @@ for (const javaScriptEnabled of js) {
   });
 }
 
-for (const { locale, devices, history, thisDevice, failed, signOut } of [
+for (const { locale, devices, history, thisDevice, deviceName, failed, signOut } of [
   {
     locale: "fr-FR",
     devices: "Vos appareils",
     history: "Historique de connexion",
     thisDevice: "Cet appareil",
+    deviceName: "Chrome 137 sur macOS",
     failed: "Tentative de connexion échouée",
     signOut: "Se déconnecter",
   },
@@ -175,6 +178,7 @@ for (const { locale, devices, history, thisDevice, failed, signOut } of [
     devices: "Deine Geräte",
     history: "Anmeldeverlauf",
     thisDevice: "Dieses Gerät",
+    deviceName: "Chrome 137 auf macOS",
     failed: "Fehlgeschlagener Anmeldeversuch",
     signOut: "Abmelden",
   },
@@ -189,6 +193,8 @@ for (const { locale, devices, history, thisDevice, failed, signOut } of [
     await expect(page.getByRole("heading", { name: devices })).toBeVisible();
     await expect(page.getByRole("heading", { name: history })).toBeVisible();
     await expect(page.locator(".sessions-badge--current")).toHaveText(thisDevice);
+    await expect(page.locator(".sessions-device").first()).toContainText(deviceName);
+    await expect(page.locator(".sessions-event").first()).toContainText(deviceName);
     await expect(page.locator(".sessions-event--failed_login").first()).toContainText(failed);
     await expect(page.getByRole("button", { name: signOut, exact: true }).first()).toBeVisible();
     await screenshot(page, `devices-${locale.slice(0, 2)}.png`);

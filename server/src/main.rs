@@ -118,11 +118,22 @@ async fn add_user(
     failed_attempts_at: &[i64],
 ) -> anyhow::Result<()> {
     let mut password = String::new();
-    std::io::stdin().read_line(&mut password).context("reading the password from stdin")?;
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from stdin")?;
     let password = password.trim_end_matches(['\r', '\n']);
     let db = host::connect(&config.database_url).await?;
     let sessions = host::sessions(db, &config).await?;
-    let id = host::add_user(&sessions, &config, email, name, password, with_history, failed_attempts_at).await?;
+    let id = host::add_user(
+        &sessions,
+        &config,
+        email,
+        name,
+        password,
+        with_history,
+        failed_attempts_at,
+    )
+    .await?;
     println!("{id}");
     Ok(())
 }

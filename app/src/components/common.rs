@@ -7,7 +7,7 @@ use super::format::{RelativeAge, civil_date, relative_age};
 use crate::{
     error::SessionsError,
     i18n::*,
-    types::{AuthMethod, ReaderZone, ZoneSource},
+    types::{AuthMethod, DeviceLabel, ReaderZone, ZoneSource},
 };
 
 /// The reader's clock for one list of times: the zone the server rendered
@@ -35,8 +35,9 @@ impl Clock {
 
     fn adopt_browser_zone(self) {
         let Some(name) = browser::zone_name() else { return };
-        let (server_name, source, cookie) =
-            self.zone.with_value(|z| (z.name.clone(), z.source, z.cookie.clone()));
+        let (server_name, source, cookie) = self
+            .zone
+            .with_value(|z| (z.name.clone(), z.source, z.cookie.clone()));
         if source == ZoneSource::Host || server_name.as_deref() == Some(name.as_str()) {
             return;
         }
@@ -95,7 +96,11 @@ mod browser {
     }
 
     /// The browser's UTC offset (seconds) at `at` (ms since epoch).
-    #[expect(clippy::cast_possible_truncation, clippy::cast_precision_loss, reason = "offsets are minutes")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_precision_loss,
+        reason = "offsets are minutes"
+    )]
     pub(super) fn offset_at(at: i64) -> i32 {
         let minutes = js_sys::Date::new(&JsValue::from_f64(at as f64)).get_timezone_offset();
         -(minutes * 60.0) as i32
@@ -104,7 +109,11 @@ mod browser {
     /// Stores the zone for the server's next render (400 days, the most
     /// browsers keep).
     pub(super) fn remember(cookie: &str, name: &str) {
-        let secure = if cookie.starts_with("__Host-") { "; Secure" } else { "" };
+        let secure = if cookie.starts_with("__Host-") {
+            "; Secure"
+        } else {
+            ""
+        };
         let value = format!("{cookie}={name}; Path=/; Max-Age=34560000; SameSite=Lax{secure}");
         let _ = js_sys::Reflect::set(
             &JsValue::from(leptos::prelude::document()),
@@ -202,11 +211,49 @@ pub(crate) fn via_label(
 /// parts whose order each locale chooses, and are needed as plain strings
 /// (tooltips) as well as text.
 fn fill(pattern: &str, parts: &[(&str, &str)]) -> String {
-    let mut out = pattern.to_owned();
-    for (name, value) in parts {
-        out = out.replace(&format!("%{name}"), value);
+    // One pass: a value that itself reads "%os" (a user agent can say
+    // anything) is never substituted again.
+    let mut out = String::with_capacity(pattern.len() + 32);
+    let mut rest = pattern;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
+        match parts.iter().find(|(name, _)| *name == &after[..name_len]) {
+            Some((_, value)) if name_len > 0 => out.push_str(value),
+            _ => out.push_str(&rest[at..=at + name_len]),
+        }
+        rest = &after[name_len..];
     }
+    out.push_str(rest);
     out
+}
+
+/// A device's name in the reader's language: "Chrome 137 en macOS".
+pub(crate) fn device_text(i18n: I18nContext<Locale>, label: &DeviceLabel) -> String {
+    let app = label.app_name(|platform| {
+        if platform == "ios_app" {
+            t_string!(i18n, names.ios_app)
+        } else {
+            t_string!(i18n, names.android_app)
+        }
+    });
+    label.compose(
+        app.as_deref(),
+        t_string!(i18n, history.unknown_device),
+        |what, model, os| match (model, os) {
+            (Some(model), Some(os)) => fill(
+                t_string!(i18n, names.on_model_os),
+                &[("what", what), ("model", model), ("os", os)],
+            ),
+            (Some(model), None) => fill(
+                t_string!(i18n, names.on_model),
+                &[("what", what), ("model", model)],
+            ),
+            (None, Some(os)) => fill(t_string!(i18n, names.on_os), &[("what", what), ("os", os)]),
+            (None, None) => what.to_owned(),
+        },
+    )
 }
 
 /// "May 2" / "2 may" in the reader's zone (with the year when it is not
@@ -218,11 +265,14 @@ pub(crate) fn date_text(i18n: I18nContext<Locale>, clock: Clock, now: i64, at: i
     } else {
         t_string!(i18n, time.date_year)
     };
-    fill(pattern, &[
-        ("month", month_label(i18n, month)),
-        ("day", &day.to_string()),
-        ("year", &year.to_string()),
-    ])
+    fill(
+        pattern,
+        &[
+            ("month", month_label(i18n, month)),
+            ("day", &day.to_string()),
+            ("year", &year.to_string()),
+        ],
+    )
 }
 
 /// How long ago `at` was, by the reader's calendar.
@@ -248,19 +298,25 @@ pub(crate) fn exact_time(i18n: I18nContext<Locale>, clock: Clock, at: i64) -> St
     let local = clock.local(at);
     let (year, month, day) = civil_date(local);
     let minutes = local.div_euclid(60_000).rem_euclid(24 * 60);
-    let date = fill(t_string!(i18n, time.date_year), &[
-        ("month", month_label(i18n, month)),
-        ("day", &day.to_string()),
-        ("year", &year.to_string()),
-    ]);
+    let date = fill(
+        t_string!(i18n, time.date_year),
+        &[
+            ("month", month_label(i18n, month)),
+            ("day", &day.to_string()),
+            ("year", &year.to_string()),
+        ],
+    );
     let zone = clock
         .zone_name()
         .unwrap_or_else(|| t_string!(i18n, time.utc_unknown).to_owned());
-    fill(t_string!(i18n, time.exact), &[
-        ("date", &date),
-        ("time", &format!("{:02}:{:02}", minutes / 60, minutes % 60)),
-        ("zone", &zone),
-    ])
+    fill(
+        t_string!(i18n, time.exact),
+        &[
+            ("date", &date),
+            ("time", &format!("{:02}:{:02}", minutes / 60, minutes % 60)),
+            ("zone", &zone),
+        ],
+    )
 }
 
 /// `2026-05-02T09:12Z`, for `<time datetime>` (always UTC: an instant).
@@ -279,6 +335,13 @@ mod tests {
         let parts = [("month", "May"), ("day", "2"), ("year", "2026")];
         assert_eq!(fill("%month %day, %year", &parts), "May 2, 2026");
         assert_eq!(fill("%day %month %year", &parts), "2 May 2026");
+        // A value that reads like a placeholder stays as it is; unknown
+        // names and a lone % are kept.
+        assert_eq!(
+            fill("%what on %os", &[("what", "%os"), ("os", "macOS")]),
+            "%os on macOS"
+        );
+        assert_eq!(fill("100% %nope %", &parts), "100% %nope %");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use leptos::{either::Either, html, prelude::*};
 
 use super::{
-    common::{Clock, ErrorMessage, age, date_text, exact_time, iso_minute, via_label},
+    common::{Clock, ErrorMessage, age, date_text, device_text, exact_time, iso_minute, via_label},
     composables::{UseDevicesReturn, use_devices},
     format::{RelativeAge, country_flag},
     icons::DeviceIcon,
@@ -13,7 +13,7 @@ use super::{
 use crate::{
     api::{RevokeOtherSessions, RevokeSession},
     i18n::*,
-    types::{DeviceList, DeviceNotice, DeviceView},
+    types::{DeviceLabel, DeviceList, DeviceNotice, DeviceView},
 };
 
 /// The signed-in user's devices: "This device" first, then the others, each
@@ -88,7 +88,7 @@ fn ActionStatus(
     let i18n = use_i18n();
     view! {
         {move || match revoke.value().get() {
-            Some(Ok(name)) => Some(Either::Left(view! { <RevokedNotice name/> })),
+            Some(Ok(device)) => Some(Either::Left(view! { <RevokedNotice device/> })),
             Some(Err(err)) => Some(Either::Right(view! { <ErrorMessage err/> })),
             None => None,
         }}
@@ -105,15 +105,16 @@ fn ActionStatus(
 }
 
 /// "Firefox 139 on Windows was logged out." ("The device was logged out."
-/// when it had no name).
+/// when nothing is known about it).
 #[component]
-fn RevokedNotice(name: Option<String>) -> impl IntoView {
+fn RevokedNotice(device: DeviceLabel) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="sessions-notice">
-            {match name {
-                Some(name) => Either::Left(t!(i18n, devices.revoked_named, name = move || name.clone())),
-                None => Either::Right(t!(i18n, devices.revoked)),
+            {if device.is_unknown() {
+                Either::Right(t!(i18n, devices.revoked))
+            } else {
+                Either::Left(t!(i18n, devices.revoked_named, name = move || device_text(i18n, &device)))
             }}
         </p>
     }
@@ -126,7 +127,7 @@ fn NoticeView(notice: DeviceNotice) -> impl IntoView {
     view! {
         <div class="sessions-after-redirect" role="status">
             {match notice {
-                DeviceNotice::Revoked { name } => Either::Left(view! { <RevokedNotice name/> }),
+                DeviceNotice::Revoked { device } => Either::Left(view! { <RevokedNotice device/> }),
                 DeviceNotice::RevokedOthers { count } => Either::Right(view! {
                     <p class="sessions-notice">
                         {t!(i18n, devices.signed_out_others, count = move || count)}
@@ -179,11 +180,16 @@ fn DeviceListView(
 }
 
 #[component]
-fn DeviceRow(device: DeviceView, now: i64, clock: Clock, revoke: ServerAction<RevokeSession>) -> impl IntoView {
+fn DeviceRow(
+    device: DeviceView,
+    now: i64,
+    clock: Clock,
+    revoke: ServerAction<RevokeSession>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let DeviceView {
         handle,
-        name,
+        label,
         device_type,
         current,
         location,
@@ -193,7 +199,9 @@ fn DeviceRow(device: DeviceView, now: i64, clock: Clock, revoke: ServerAction<Re
         auth_method,
         auth_provider,
         new_device,
+        ..
     } = device;
+    let name = device_text(i18n, &label);
     let flag = country_code.as_deref().and_then(country_flag);
     let activity = move || match age(clock, now, last_seen_at) {
         RelativeAge::Now => Either::Left(t!(i18n, devices.active_now)),

@@ -4,7 +4,7 @@ use leptos::{either::Either, prelude::*};
 use leptos_i18n::I18nContext;
 
 use super::{
-    common::{Clock, ErrorMessage, ago_view, exact_time, iso_minute, via_label},
+    common::{Clock, ErrorMessage, ago_view, device_text, exact_time, iso_minute, via_label},
     composables::{UseHistoryOptions, UseHistoryReturn, use_history_with_options},
     format::country_flag,
     icons::{DeviceIcon, EventIcon},
@@ -74,7 +74,7 @@ fn HistoryRow(entry: HistoryEntry, now: i64, clock: Clock) -> impl IntoView {
     let HistoryEntry {
         kind,
         reason,
-        device_name,
+        label,
         device_type,
         location,
         country_code,
@@ -83,6 +83,7 @@ fn HistoryRow(entry: HistoryEntry, now: i64, clock: Clock) -> impl IntoView {
         new_device,
         attempts,
         occurred_at,
+        ..
     } = entry;
     let what = move || kind_label(i18n, kind);
     let reason = reason.filter(|r| !r.is_empty()).map(|reason| {
@@ -105,10 +106,7 @@ fn HistoryRow(entry: HistoryEntry, now: i64, clock: Clock) -> impl IntoView {
         view! { " " <span class="sessions-pill sessions-event__attempts">{t!(i18n, history.attempts, n = n)}</span> }
     });
     let flag = country_code.as_deref().and_then(country_flag);
-    let device = match device_name {
-        Some(name) => Either::Left(name),
-        None => Either::Right(t!(i18n, history.unknown_device)),
-    };
+    let device = device_text(i18n, &label);
     let when = move || ago_view(i18n, clock, now, occurred_at);
     let title = move || exact_time(i18n, clock, occurred_at);
 

@@ -260,8 +260,15 @@ impl CurrentSession {
     /// [`SessionsError::NotSignedIn`], [`SessionsError::Unavailable`].
     pub async fn list_devices(&self) -> Result<DeviceList, SessionsError> {
         let user = self.require_user()?;
-        let mut list = self.sessions().list_devices(&user, self.id_hash().as_ref()).await?;
-        let earliest = list.devices.iter().map(|d| d.signed_in_at.min(d.last_seen_at)).min();
+        let mut list = self
+            .sessions()
+            .list_devices(&user, self.id_hash().as_ref())
+            .await?;
+        let earliest = list
+            .devices
+            .iter()
+            .map(|d| d.signed_in_at.min(d.last_seen_at))
+            .min();
         list.zone = self.reader_zone(earliest.unwrap_or(list.now), list.now);
         list.notice = self.take_notice();
         Ok(list)
@@ -297,35 +304,71 @@ impl CurrentSession {
     }
 }
 
-/// `o.<count>`, `r` or `r.<base64url(name)>`: cookie-safe, bounded.
+/// `o.<count>` or `r.<base64url(JSON of the device's label)>`:
+/// cookie-safe, bounded.
 fn encode_notice(notice: &DeviceNotice) -> String {
     use base64::Engine as _;
     match notice {
         DeviceNotice::RevokedOthers { count } => format!("o.{count}"),
-        DeviceNotice::Revoked { name: None } => "r".to_owned(),
-        DeviceNotice::Revoked { name: Some(name) } => {
-            let name: String = name.chars().take(MAX_NOTICE_NAME).collect();
-            format!("r.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(name))
+        DeviceNotice::Revoked { device } => {
+            let cut = |v: &Option<String>| v.as_ref().map(|v| v.chars().take(MAX_NOTICE_PART).collect());
+            let device = crate::types::DeviceLabel {
+                browser: cut(&device.browser),
+                app: cut(&device.app),
+                platform_app: cut(&device.platform_app),
+                platform_app_version: cut(&device.platform_app_version),
+                model: cut(&device.model),
+                os: cut(&device.os),
+            };
+            let json = serde_json::to_vec(&device).unwrap_or_default();
+            format!(
+                "r.{}",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+            )
         }
     }
 }
 
-/// The longest device name a notice carries (characters).
-const MAX_NOTICE_NAME: usize = 120;
+/// The longest part of a device's name a notice carries (characters).
+const MAX_NOTICE_PART: usize = 64;
+
+/// The longest notice cookie value read.
+const MAX_NOTICE_BYTES: usize = 2048;
 
 fn decode_notice(value: &str) -> Option<DeviceNotice> {
     use base64::Engine as _;
-    if value.len() > 4 * MAX_NOTICE_NAME * 4 / 3 + 8 {
+    if value.len() > MAX_NOTICE_BYTES {
         return None;
     }
-    match value.split_once('.') {
-        None if value == "r" => Some(DeviceNotice::Revoked { name: None }),
-        Some(("o", count)) => count.parse().ok().map(|count| DeviceNotice::RevokedOthers { count }),
-        Some(("r", name)) => {
-            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(name).ok()?;
-            let name = String::from_utf8(bytes).ok()?;
-            let name: String = name.chars().filter(|c| !c.is_control()).take(MAX_NOTICE_NAME).collect();
-            Some(DeviceNotice::Revoked { name: Some(name) })
+    match value.split_once('.')? {
+        ("o", count) => count
+            .parse()
+            .ok()
+            .map(|count| DeviceNotice::RevokedOthers { count }),
+        ("r", device) => {
+            let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(device)
+                .ok()?;
+            let device: crate::types::DeviceLabel = serde_json::from_slice(&json).ok()?;
+            let clean = |v: Option<String>| {
+                v.map(|v| {
+                    v.chars()
+                        .filter(|c| !c.is_control())
+                        .take(MAX_NOTICE_PART)
+                        .collect()
+                })
+            };
+            Some(DeviceNotice::Revoked {
+                device: crate::types::DeviceLabel {
+                    browser: clean(device.browser),
+                    app: clean(device.app),
+                    platform_app: clean(device.platform_app)
+                        .filter(|p: &String| p == "ios_app" || p == "android_app"),
+                    platform_app_version: clean(device.platform_app_version),
+                    model: clean(device.model),
+                    os: clean(device.os),
+                },
+            })
         }
         _ => None,
     }
@@ -425,33 +468,56 @@ impl ReauthGate {
 #[cfg(test)]
 mod notice_tests {
     use super::{DeviceNotice, decode_notice, encode_notice};
+    use crate::types::DeviceLabel;
+
+    fn revoked(browser: &str, os: &str) -> DeviceNotice {
+        DeviceNotice::Revoked {
+            device: DeviceLabel {
+                browser: Some(browser.into()),
+                os: Some(os.into()),
+                ..DeviceLabel::default()
+            },
+        }
+    }
 
     #[test]
     fn notices_round_trip_and_junk_is_none() {
         for notice in [
-            DeviceNotice::Revoked { name: None },
             DeviceNotice::Revoked {
-                name: Some("Firefox 139 on Windows".into()),
+                device: DeviceLabel::default(),
             },
-            DeviceNotice::Revoked {
-                name: Some("Chrome <script> \"é\"; x=1".into()),
-            },
+            revoked("Firefox 139", "Windows"),
+            revoked("Chrome <script> \"é\"; x=1", "%os"),
             DeviceNotice::RevokedOthers { count: 3 },
         ] {
             let value = encode_notice(&notice);
             assert!(
-                value.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+                value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
                 "{value}"
             );
             assert_eq!(decode_notice(&value), Some(notice));
         }
-        for junk in ["", "x", "o.", "o.-1", "o.many", "r.!!!", "r.//8", &"r.".repeat(400)] {
+        for junk in [
+            "",
+            "x",
+            "r",
+            "o.",
+            "o.-1",
+            "o.many",
+            "r.!!!",
+            "r.//8",
+            "r.e30x",
+            &"r.".repeat(1100),
+        ] {
             assert_eq!(decode_notice(junk), None, "{junk}");
         }
-        // Long names are cut.
-        let long = encode_notice(&DeviceNotice::Revoked {
-            name: Some("x".repeat(500)),
-        });
-        assert!(matches!(decode_notice(&long), Some(DeviceNotice::Revoked { name: Some(n) }) if n.len() == 120));
+        // Long parts are cut.
+        let long = encode_notice(&revoked(&"x".repeat(500), "macOS"));
+        assert!(matches!(
+            decode_notice(&long),
+            Some(DeviceNotice::Revoked { device }) if device.browser.as_ref().is_some_and(|b| b.len() == 64)
+        ));
     }
 }

@@ -51,13 +51,13 @@ impl Sessions {
         self.revoke_handle_named(user_id, handle, reason).await.map(drop)
     }
 
-    /// [`Sessions::revoke_handle`], returning the ended device's name.
+    /// [`Sessions::revoke_handle`], returning the ended device's label.
     pub(crate) async fn revoke_handle_named(
         &self,
         user_id: &str,
         handle: &SessionHandle,
         reason: RevokeReason,
-    ) -> Result<Option<String>, SessionsError> {
+    ) -> Result<crate::types::DeviceLabel, SessionsError> {
         let row = registry::find_by_user_and_handle(self.db(), user_id, handle.as_str())
             .await
             .map_err(db_error)?
@@ -67,7 +67,7 @@ impl Sessions {
             return Err(SessionsError::NotFound);
         }
         tracing::info!(user.id = %user_id, session = %short(&rows[0].id_hash), reason = reason.as_str(), "session revoked");
-        let name = rows[0].device_name.clone();
+        let name = super::sessions::row_label(&rows[0]);
         self.write_events(self.revoked_events(rows, reason)).await;
         Ok(name)
     }
@@ -274,8 +274,11 @@ impl CurrentSession {
         self.revoke_named(handle).await.map(drop)
     }
 
-    /// [`CurrentSession::revoke`], returning the ended device's name.
-    pub(crate) async fn revoke_named(&self, handle: &str) -> Result<Option<String>, SessionsError> {
+    /// [`CurrentSession::revoke`], returning the ended device's label.
+    pub(crate) async fn revoke_named(
+        &self,
+        handle: &str,
+    ) -> Result<crate::types::DeviceLabel, SessionsError> {
         let user = self.require_user()?;
         let handle = SessionHandle::parse(handle)?;
         if self.handle().as_ref() == Some(&handle) {

@@ -298,11 +298,10 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         row.region.as_deref(),
         row.country_name.as_deref(),
     );
+    let label = row_label(&row);
     DeviceView {
-        name: row
-            .device_name
-            .clone()
-            .unwrap_or_else(|| "Unknown device".to_owned()),
+        name: row.device_name.clone().unwrap_or_else(|| label.english()),
+        label,
         device_type: row
             .device_type
             .as_deref()
@@ -318,4 +317,21 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         auth_provider: row.auth_provider,
         new_device,
     }
+}
+
+/// The parts of a registry row's device name.
+pub(crate) fn row_label(row: &session::Model) -> crate::types::DeviceLabel {
+    crate::types::DeviceLabel::from_parts(
+        row.browser_name.as_deref(),
+        row.browser_version.as_deref(),
+        row.os_name.as_deref(),
+        row.os_version.as_deref(),
+        row.device_type
+            .as_deref()
+            .map(DeviceType::from_db)
+            .unwrap_or_default(),
+        row.device_model.as_deref(),
+        row.app_name.as_deref(),
+        row.app_version.as_deref(),
+    )
 }

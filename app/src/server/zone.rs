@@ -28,7 +28,13 @@ pub(crate) fn lookup(name: &str) -> Option<TimeZone> {
 
 /// `name`'s offsets from `from` to `to` (ms since epoch); UTC, with
 /// [`ZoneSource::Unknown`], when there is no name or it is not a zone.
-pub(crate) fn resolve(name: Option<&str>, source: ZoneSource, from: i64, to: i64, cookie: String) -> ReaderZone {
+pub(crate) fn resolve(
+    name: Option<&str>,
+    source: ZoneSource,
+    from: i64,
+    to: i64,
+    cookie: String,
+) -> ReaderZone {
     let unknown = || ReaderZone {
         name: None,
         source: ZoneSource::Unknown,
@@ -74,7 +80,13 @@ mod tests {
 
     #[test]
     fn madrid_spans_the_spring_change() {
-        let zone = resolve(Some("Europe/Madrid"), ZoneSource::Browser, MARCH, MAY, "tz".into());
+        let zone = resolve(
+            Some("Europe/Madrid"),
+            ZoneSource::Browser,
+            MARCH,
+            MAY,
+            "tz".into(),
+        );
         assert_eq!(zone.name.as_deref(), Some("Europe/Madrid"));
         assert_eq!(zone.source, ZoneSource::Browser);
         assert_eq!(zone.offset_at(MARCH), 3600);
@@ -88,9 +100,21 @@ mod tests {
 
     #[test]
     fn los_angeles_and_zones_without_changes() {
-        let la = resolve(Some("America/Los_Angeles"), ZoneSource::Host, MAY, MAY + DAY, String::new());
+        let la = resolve(
+            Some("America/Los_Angeles"),
+            ZoneSource::Host,
+            MAY,
+            MAY + DAY,
+            String::new(),
+        );
         assert_eq!(la.offset_at(MAY), -7 * 3600);
-        let kolkata = resolve(Some("Asia/Kolkata"), ZoneSource::Browser, MARCH, MAY, String::new());
+        let kolkata = resolve(
+            Some("Asia/Kolkata"),
+            ZoneSource::Browser,
+            MARCH,
+            MAY,
+            String::new(),
+        );
         assert_eq!(kolkata.spans.len(), 1);
         assert_eq!(kolkata.offset_at(MAY), 19_800);
     }
@@ -110,12 +134,21 @@ mod tests {
             assert_eq!(zone.source, ZoneSource::Unknown);
             assert_eq!(zone.offset_at(MAY), 0);
         }
-        assert_eq!(resolve(None, ZoneSource::Browser, MARCH, MAY, String::new()).name, None);
+        assert_eq!(
+            resolve(None, ZoneSource::Browser, MARCH, MAY, String::new()).name,
+            None
+        );
     }
 
     #[test]
     fn spans_are_bounded() {
-        let zone = resolve(Some("Europe/Madrid"), ZoneSource::Browser, 0, i64::MAX / 4, String::new());
+        let zone = resolve(
+            Some("Europe/Madrid"),
+            ZoneSource::Browser,
+            0,
+            i64::MAX / 4,
+            String::new(),
+        );
         assert!(zone.spans.len() <= MAX_SPANS + 1);
     }
 }

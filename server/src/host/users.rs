@@ -127,7 +127,12 @@ pub async fn seed<C: ConnectionTrait>(db: &C) -> anyhow::Result<Vec<String>> {
 /// # Errors
 /// An empty email, name or password, an email already taken, or a database
 /// or hashing error.
-pub async fn add<C: ConnectionTrait>(db: &C, email: &str, name: &str, password: &str) -> anyhow::Result<String> {
+pub async fn add<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<String> {
     let email = email.trim().to_lowercase();
     let name = name.trim();
     anyhow::ensure!(email.contains('@'), "an email address is needed, got {email:?}");

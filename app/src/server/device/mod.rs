@@ -146,44 +146,20 @@ impl DeviceInfo {
     /// The display name: "Chrome 137 on macOS", "MyApp 2.4.1 on iPhone15,2 (iOS 19.5)",
     /// "MyApp 2.4.1 on Pixel 8 (Android 16)", or "Unknown device".
     pub fn display_name(&self) -> String {
-        let os = match (&self.os_name, &self.os_version) {
-            (Some(name), Some(version)) => Some(format!("{name} {version}")),
-            (Some(name), None) => Some(name.clone()),
-            _ => None,
-        };
-        let app_name = self.app_name.clone().or_else(|| match self.device_type {
-            DeviceType::NativeIos => Some("iOS app".to_owned()),
-            DeviceType::NativeAndroid => Some("Android app".to_owned()),
-            _ => None,
-        });
-        if let Some(app) = app_name {
-            let app = match &self.app_version {
-                Some(v) => format!("{app} {v}"),
-                None => app,
-            };
-            return match (&self.device_model, os) {
-                (Some(model), Some(os)) => format!("{app} on {model} ({os})"),
-                (Some(model), None) => format!("{app} on {model}"),
-                (None, Some(os)) => format!("{app} on {os}"),
-                (None, None) => app,
-            };
-        }
-        let browser = self.browser_name.as_ref().map(|name| {
-            match self
-                .browser_version
-                .as_deref()
-                .and_then(|v| v.split('.').next())
-                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-            {
-                Some(major) if self.device_type != DeviceType::Bot => format!("{name} {major}"),
-                _ => name.clone(),
-            }
-        });
-        match (browser, self.os_name.clone()) {
-            (Some(b), Some(os)) => format!("{b} on {os}"),
-            (Some(b), None) => b,
-            (None, Some(os)) => os,
-            (None, None) => "Unknown device".to_owned(),
-        }
+        self.label().english()
+    }
+
+    /// The parts of the display name, for each language to join.
+    pub fn label(&self) -> crate::types::DeviceLabel {
+        crate::types::DeviceLabel::from_parts(
+            self.browser_name.as_deref(),
+            self.browser_version.as_deref(),
+            self.os_name.as_deref(),
+            self.os_version.as_deref(),
+            self.device_type,
+            self.device_model.as_deref(),
+            self.app_name.as_deref(),
+            self.app_version.as_deref(),
+        )
     }
 }

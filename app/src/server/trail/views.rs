@@ -8,16 +8,28 @@ use crate::types::{DeviceType, HistoryEntry, HistoryKind};
 /// does not know (rows written by a newer one).
 pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
     let attempts = attempts(&e);
+    let device_type = e
+        .device_type
+        .as_deref()
+        .map(DeviceType::from_db)
+        .unwrap_or_default();
+    let label = crate::types::DeviceLabel::from_parts(
+        e.browser_name.as_deref(),
+        e.browser_version.as_deref(),
+        e.os_name.as_deref(),
+        e.os_version.as_deref(),
+        device_type,
+        e.device_model.as_deref(),
+        e.app_name.as_deref(),
+        e.app_version.as_deref(),
+    );
     Some(HistoryEntry {
         kind: HistoryKind::from_db(&e.kind)?,
         location: e.location(),
         reason: e.reason,
         device_name: e.device_name,
-        device_type: e
-            .device_type
-            .as_deref()
-            .map(DeviceType::from_db)
-            .unwrap_or_default(),
+        label,
+        device_type,
         country_code: e.country_code,
         auth_method: e.auth_method,
         auth_provider: e.auth_provider,
