@@ -1,6 +1,8 @@
 //! Wire types: what crosses from the server to the browser. They hold no
 //! secret, no id hash and no raw session id.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Kind of device, as detected from the user agent and client headers.
@@ -245,6 +247,10 @@ pub struct DeviceList {
     /// The reader's time zone for this list's times.
     #[serde(default)]
     pub zone: ReaderZone,
+    /// Labels of the host's own sign-in methods on this list, per locale
+    /// (`method → locale → label`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub method_labels: MethodLabels,
     /// What the user's last action did, when it was a plain form post
     /// (JavaScript off): shown once above the list.
     #[serde(default)]
@@ -523,10 +529,17 @@ pub struct HistoryList {
     pub now: i64,
     /// The entries.
     pub entries: Vec<HistoryEntry>,
+    /// Labels of the host's own sign-in methods on this list, per locale
+    /// (`method → locale → label`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub method_labels: MethodLabels,
     /// The reader's time zone for this list's times.
     #[serde(default)]
     pub zone: ReaderZone,
 }
+
+/// The host's own sign-in methods' labels: `method → locale → label`.
+pub type MethodLabels = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Where the server learned the reader's time zone.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

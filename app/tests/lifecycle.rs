@@ -35,6 +35,7 @@ backend_tests!(
     retention_purges_a_large_backlog_in_batches,
     trail_outage_never_breaks_login_or_logout,
     the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc,
+    a_hosts_own_sign_in_method_is_stored_and_labelled_per_locale,
 );
 
 const MIN: Duration = Duration::from_secs(60);
@@ -668,5 +669,54 @@ async fn the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc(db: Datab
             "{junk}"
         );
     }
+    Ok(())
+}
+
+async fn a_hosts_own_sign_in_method_is_stored_and_labelled_per_locale(db: DatabaseConnection) -> Result<()> {
+    use leptos_sessions::{
+        server::Login,
+        types::{AuthMethod, DeviceList, HistoryList},
+    };
+
+    // The name is normalized; a built-in's name is that method.
+    assert_eq!(Login::custom(" SAML Okta ").method_name(), "saml_okta");
+    assert_eq!(Login::custom("passkey").method, AuthMethod::Passkey);
+    assert_eq!(Login::custom("passkey").custom_method, None);
+    assert_eq!(Login::custom("").method, AuthMethod::Unknown);
+    assert_eq!(Login::custom(&"x".repeat(99)).method_name().len(), 40);
+
+    let app = TestApp::with_config(db, |c| {
+        c.method_labels.insert(
+            "saml_okta".into(),
+            [("en", "SAML via Okta"), ("es", "SAML con Okta")]
+                .into_iter()
+                .map(|(l, t)| (l.to_owned(), t.to_owned()))
+                .collect(),
+        );
+    })
+    .await?;
+    let mut d = app.device(MAC_CHROME);
+    let reply = d.send("POST", "/login-custom/ada/SAML%20Okta").await?;
+    assert_eq!(reply.status, http::StatusCode::OK, "{}", reply.body);
+    let mut other = app.device(WIN_FIREFOX);
+    other.send("POST", "/login-custom/ada/kiosk_badge").await?;
+
+    let list: DeviceList = serde_json::from_str(&d.send("GET", "/api/v1/sessions").await?.body)?;
+    let methods: Vec<_> = list.devices.iter().map(|d| d.auth_method.as_deref()).collect();
+    assert!(
+        methods.contains(&Some("saml_okta")) && methods.contains(&Some("kiosk_badge")),
+        "{methods:?}"
+    );
+    // Only the labelled methods on the list travel with it.
+    assert_eq!(list.method_labels.len(), 1);
+    assert_eq!(list.method_labels["saml_okta"]["es"], "SAML con Okta");
+    let history: HistoryList = serde_json::from_str(&d.send("GET", "/history").await?.body)?;
+    assert!(
+        history
+            .entries
+            .iter()
+            .any(|e| e.auth_method.as_deref() == Some("saml_okta"))
+    );
+    assert_eq!(history.method_labels["saml_okta"]["en"], "SAML via Okta");
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::format::{RelativeAge, civil_date, relative_age};
 use crate::{
     error::SessionsError,
     i18n::*,
-    types::{AuthMethod, DeviceLabel, ReaderZone, ZoneSource},
+    types::{AuthMethod, DeviceLabel, MethodLabels, ReaderZone, ZoneSource},
 };
 
 /// The reader's clock for one list of times: the zone the server rendered
@@ -198,13 +198,33 @@ pub(crate) fn via_label(
     i18n: I18nContext<Locale>,
     method: Option<&str>,
     provider: Option<&str>,
+    labels: &MethodLabels,
 ) -> Option<String> {
-    let method = AuthMethod::from_db(method?);
+    let name = method?;
+    let method = AuthMethod::from_db(name);
     match (method, provider) {
         (AuthMethod::Password, _) => None,
         (_, Some(provider)) if !provider.is_empty() => Some(super::format::provider_label(provider)),
+        (AuthMethod::Unknown, _) if name != AuthMethod::Unknown.as_str() => {
+            Some(custom_method_label(labels, name, i18n.get_locale().as_str()))
+        }
         (m, _) => Some(method_label(i18n, m).to_owned()),
     }
+}
+
+/// A host method's label in `locale` ("es-MX" finds "es"), else in English,
+/// else its name.
+pub(crate) fn custom_method_label(labels: &MethodLabels, method: &str, locale: &str) -> String {
+    let Some(by_locale) = labels.get(method) else {
+        return method.to_owned();
+    };
+    let language = locale.split(['-', '_']).next().unwrap_or(locale);
+    by_locale
+        .get(locale)
+        .or_else(|| by_locale.get(language))
+        .or_else(|| by_locale.get("en"))
+        .cloned()
+        .unwrap_or_else(|| method.to_owned())
 }
 
 /// Fills a locale's pattern ("%month %day, %year"): dates are built from
@@ -328,7 +348,27 @@ pub(crate) fn iso_minute(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, iso_minute};
+    use super::{custom_method_label, fill, iso_minute};
+
+    #[test]
+    fn host_methods_are_labelled_in_the_readers_language_else_english_else_by_name() {
+        let labels = [(
+            "saml_okta".to_owned(),
+            [("en", "SAML via Okta"), ("es", "SAML con Okta")]
+                .into_iter()
+                .map(|(l, t)| (l.to_owned(), t.to_owned()))
+                .collect(),
+        )]
+        .into_iter()
+        .collect();
+        assert_eq!(custom_method_label(&labels, "saml_okta", "es"), "SAML con Okta");
+        assert_eq!(
+            custom_method_label(&labels, "saml_okta", "es-MX"),
+            "SAML con Okta"
+        );
+        assert_eq!(custom_method_label(&labels, "saml_okta", "de"), "SAML via Okta");
+        assert_eq!(custom_method_label(&labels, "kiosk_badge", "es"), "kiosk_badge");
+    }
 
     #[test]
     fn patterns_fill_every_part_once() {

@@ -13,7 +13,7 @@ use super::{
 use crate::{
     api::{RevokeOtherSessions, RevokeSession},
     i18n::*,
-    types::{DeviceLabel, DeviceList, DeviceNotice, DeviceView},
+    types::{DeviceLabel, DeviceList, DeviceNotice, DeviceView, MethodLabels},
 };
 
 /// The signed-in user's devices: "This device" first, then the others, each
@@ -148,6 +148,7 @@ fn DeviceListView(
     let i18n = use_i18n();
     let now = list.now;
     let clock = Clock::new(list.zone.clone());
+    let labels = StoredValue::new(list.method_labels.clone());
     let others = list.others();
     let notice = list.notice.clone().map(|notice| view! { <NoticeView notice/> });
     if list.devices.is_empty() {
@@ -159,7 +160,7 @@ fn DeviceListView(
             {list
                 .devices
                 .into_iter()
-                .map(|device| view! { <DeviceRow device now clock revoke/> })
+                .map(|device| view! { <DeviceRow device now clock labels revoke/> })
                 .collect_view()}
         </ul>
         {(sign_out_others && others > 0).then(|| view! {
@@ -184,6 +185,7 @@ fn DeviceRow(
     device: DeviceView,
     now: i64,
     clock: Clock,
+    labels: StoredValue<MethodLabels>,
     revoke: ServerAction<RevokeSession>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -226,7 +228,8 @@ fn DeviceRow(
     let date = move || date_text(i18n, clock, now, signed_in_at);
     let seen_title = move || exact_time(i18n, clock, last_seen_at);
     let signed_in_title = move || exact_time(i18n, clock, signed_in_at);
-    let via = move || via_label(i18n, auth_method.as_deref(), auth_provider.as_deref());
+    let via =
+        move || labels.with_value(|l| via_label(i18n, auth_method.as_deref(), auth_provider.as_deref(), l));
     let row_handle = handle.clone();
     let revoke_form = (!current).then(|| {
         let label = name.clone();

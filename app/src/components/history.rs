@@ -50,12 +50,13 @@ fn HistoryView(limit: u64) -> impl IntoView {
                         Ok(list) => {
                             let now = list.now;
                             let clock = Clock::new(list.zone.clone());
+                            let labels = StoredValue::new(list.method_labels.clone());
                             Either::Left(Either::Right(view! {
                                 <ol class="sessions-event-list">
                                     {list
                                         .entries
                                         .into_iter()
-                                        .map(|entry| view! { <HistoryRow entry now clock/> })
+                                        .map(|entry| view! { <HistoryRow entry now clock labels/> })
                                         .collect_view()}
                                 </ol>
                             }))
@@ -69,7 +70,12 @@ fn HistoryView(limit: u64) -> impl IntoView {
 }
 
 #[component]
-fn HistoryRow(entry: HistoryEntry, now: i64, clock: Clock) -> impl IntoView {
+fn HistoryRow(
+    entry: HistoryEntry,
+    now: i64,
+    clock: Clock,
+    labels: StoredValue<crate::types::MethodLabels>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let HistoryEntry {
         kind,
@@ -91,7 +97,7 @@ fn HistoryRow(entry: HistoryEntry, now: i64, clock: Clock) -> impl IntoView {
         view! { " " <span class="sessions-event__reason">{t!(i18n, history.reason, reason = label)}</span> }
     });
     let via = (kind == HistoryKind::Login).then(|| {
-        let via = move || via_label(i18n, auth_method.as_deref(), auth_provider.as_deref());
+        let via = move || labels.with_value(|l| via_label(i18n, auth_method.as_deref(), auth_provider.as_deref(), l));
         move || via().map(|via| view! { " " <span class="sessions-pill">{t!(i18n, devices.via, provider = move || via.clone())}</span> })
     });
     let new_device = (kind == HistoryKind::Login && new_device).then(|| {

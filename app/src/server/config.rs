@@ -262,6 +262,11 @@ pub struct SessionsConfig {
     /// Per process, in memory (bounded). Default: [`FailedLoginBudget::default`]
     /// (50 per IP, 20 per identity, 15 minutes); `None` stores every attempt.
     pub failed_login_budget: Option<FailedLoginBudget>,
+    /// Labels of the host's own sign-in methods ([`Login::custom`](crate::server::Login::custom)),
+    /// per locale: `method → (locale → label)`, e.g. `"saml_okta" →
+    /// {"en": "SAML via Okta", "es": "SAML con Okta"}`. The components show
+    /// the reader's locale, else `en`, else the method's name. Default: none.
+    pub method_labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// Hooks (async, error-isolated). Default: none.
     pub hooks: Hooks,
     /// Re-authentication gate before destructive actions (log out a device,
@@ -309,6 +314,7 @@ impl fmt::Debug for SessionsConfig {
             .field("geo", &self.geo.as_ref().map(|_| "configured"))
             .field("repeated_failed_logins", &self.repeated_failed_logins)
             .field("failed_login_budget", &self.failed_login_budget)
+            .field("method_labels", &self.method_labels)
             .field("hooks", &self.hooks)
             .field(
                 "require_reauthentication",
@@ -350,6 +356,7 @@ impl SessionsConfig {
             geo: None,
             repeated_failed_logins: None,
             failed_login_budget: Some(FailedLoginBudget::default()),
+            method_labels: std::collections::BTreeMap::new(),
             hooks: Hooks::default(),
             require_reauthentication: None,
             registry_cache: RegistryCache::Auto,

@@ -195,7 +195,17 @@ impl CurrentSession {
         let mut list = sessions.history(&user, &identities, limit).await?;
         let earliest = list.entries.iter().map(|e| e.occurred_at).min();
         list.zone = self.reader_zone(earliest.unwrap_or(list.now), list.now);
+        list.method_labels = self.method_labels(list.entries.iter().filter_map(|e| e.auth_method.as_deref()));
         Ok(list)
+    }
+
+    /// The configured labels of those of `methods` that are the host's own.
+    fn method_labels<'a>(&self, methods: impl Iterator<Item = &'a str>) -> crate::types::MethodLabels {
+        let labels = &self.sessions().config().method_labels;
+        methods
+            .filter_map(|m| labels.get_key_value(m))
+            .map(|(m, l)| (m.clone(), l.clone()))
+            .collect()
     }
 
     /// Shows this request's times in the IANA zone `name` (`Europe/Madrid`),
@@ -271,6 +281,7 @@ impl CurrentSession {
             .min();
         list.zone = self.reader_zone(earliest.unwrap_or(list.now), list.now);
         list.notice = self.take_notice();
+        list.method_labels = self.method_labels(list.devices.iter().filter_map(|d| d.auth_method.as_deref()));
         Ok(list)
     }
 

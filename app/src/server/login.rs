@@ -39,6 +39,9 @@ pub struct Login {
     pub second_factor: Option<String>,
     /// The identity as typed (e.g. the email), recorded normalized on the event.
     pub identity: Option<String>,
+    /// The host's own method name ([`Login::custom`]), stored instead of
+    /// `method`'s.
+    pub custom_method: Option<String>,
 }
 
 impl Login {
@@ -61,6 +64,41 @@ impl Login {
             provider: Some(provider.into()),
             ..Self::new(AuthMethod::Oauth)
         }
+    }
+
+    /// A login by a method of the host's own ("saml_okta", "webauthn_conditional"):
+    /// stored as given — lower-case letters, digits, `_` and `-`, at most 40
+    /// (other characters become `_`) — and labelled per locale by
+    /// [`SessionsConfig::method_labels`](crate::server::SessionsConfig::method_labels).
+    /// A built-in method's name gives that method.
+    pub fn custom(method: impl AsRef<str>) -> Self {
+        let name: String = method
+            .as_ref()
+            .trim()
+            .chars()
+            .take(40)
+            .map(|c| {
+                let c = c.to_ascii_lowercase();
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let builtin = AuthMethod::from_db(&name);
+        if builtin != AuthMethod::Unknown || name.is_empty() || name == "unknown" {
+            return Self::new(builtin);
+        }
+        Self {
+            custom_method: Some(name),
+            ..Self::new(AuthMethod::Unknown)
+        }
+    }
+
+    /// The stored method name: the custom one, else the method's.
+    pub fn method_name(&self) -> &str {
+        self.custom_method.as_deref().unwrap_or(self.method.as_str())
     }
 
     /// Records the identity as typed.
@@ -104,7 +142,7 @@ impl CurrentSession {
     ///
     /// # Errors
     /// [`SessionsError::Unavailable`] when the session cannot be stored.
-    #[tracing::instrument(skip_all, fields(user.id = %user_id.as_ref(), method = login.method.as_str()))]
+    #[tracing::instrument(skip_all, fields(user.id = %user_id.as_ref(), method = login.method_name()))]
     pub async fn login(&self, user_id: impl AsRef<str>, login: Login) -> Result<LoginOutcome, SessionsError> {
         let user_id = user_id.as_ref();
         self.start_fresh_session(user_id).await?;
@@ -121,7 +159,7 @@ impl CurrentSession {
         );
         let (meta, id_hash, session_id) = self.insert_row(init.clone()).await?;
         self.set_signed_in(&meta, id_hash.clone(), session_id);
-        tracing::info!(user.id = %user_id, session = %id_hash.short(), method = login.method.as_str(), "signed in");
+        tracing::info!(user.id = %user_id, session = %id_hash.short(), method = login.method_name(), "signed in");
 
         // Everything below is tracking: it fails open.
         let new_device = self.is_new_device(user_id, &device_id, &device).await;
@@ -448,7 +486,7 @@ fn login_row(user_id: &str, login: &Login, observed: RowInit, device_id: &str, n
     RowInit {
         user_id: Some(user_id.to_owned()),
         device_id: Some(device_id.to_owned()),
-        auth_method: Some(login.method.as_str().to_owned()),
+        auth_method: Some(login.method_name().to_owned()),
         auth_provider: login.provider.clone(),
         auth_detail: login.detail.as_ref().map(ToString::to_string),
         second_factor: login.second_factor.clone(),

@@ -180,6 +180,7 @@ impl Sessions {
             now,
             entries: rows.into_iter().filter_map(trail::history_entry).collect(),
             zone: ReaderZone::default(),
+            method_labels: Default::default(),
         })
     }
 
@@ -245,6 +246,7 @@ impl Sessions {
             now,
             devices,
             zone: ReaderZone::default(),
+            method_labels: Default::default(),
             notice: None,
         })
     }

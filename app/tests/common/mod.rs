@@ -303,6 +303,17 @@ impl TestApp {
                 get(|current: CurrentSession| async move { Json(current.last_login().await) }),
             )
             .route(
+                "/login-custom/{user}/{method}",
+                post(
+                    |current: CurrentSession, Path((user, method)): Path<(String, String)>| async move {
+                        match current.login(&user, Login::custom(&method).identity(&user)).await {
+                            Ok(outcome) => (StatusCode::OK, outcome.handle.to_string()).into_response(),
+                            Err(e) => err(e),
+                        }
+                    },
+                ),
+            )
+            .route(
                 "/login-oauth/{user}",
                 post(|current: CurrentSession, Path(user): Path<String>| async move {
                     match current.login(&user, Login::oauth("google")).await {
