@@ -485,6 +485,10 @@ mod i18n_tests {
                 let key = format!("history.{}", kind.as_str());
                 assert!(keys.contains_key(&key), "{name}.json lacks {key}");
             }
+            for factor in ["webauthn", "totp", "sms", "backup_code", "email", "other"] {
+                let key = format!("factors.{factor}");
+                assert!(keys.contains_key(&key), "{name}.json lacks {key}");
+            }
             for month in [
                 "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
             ] {

@@ -231,6 +231,10 @@ pub struct DeviceView {
     pub auth_method: Option<String>,
     /// OAuth/SSO provider, when known.
     pub auth_provider: Option<String>,
+    /// The second factor it signed in (or stepped up) with: `webauthn`,
+    /// `totp`, `sms`, `backup_code`, `email` or the host's own name.
+    #[serde(default)]
+    pub second_factor: Option<String>,
     /// Whether its login matched no device the user had signed in from before.
     #[serde(default)]
     pub new_device: bool,
@@ -512,6 +516,9 @@ pub struct HistoryEntry {
     pub auth_method: Option<String>,
     /// OAuth/SSO provider, when known.
     pub auth_provider: Option<String>,
+    /// The second factor used (a login) or that failed (a failed attempt).
+    #[serde(default)]
+    pub second_factor: Option<String>,
     /// Whether the login matched no device the user signed in from before.
     pub new_device: bool,
     /// How many failed attempts this line stands for, when the failed-login

@@ -36,6 +36,7 @@ backend_tests!(
     trail_outage_never_breaks_login_or_logout,
     the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc,
     a_hosts_own_sign_in_method_is_stored_and_labelled_per_locale,
+    second_factors_show_on_rows_history_step_ups_and_failed_codes,
 );
 
 const MIN: Duration = Duration::from_secs(60);
@@ -718,5 +719,59 @@ async fn a_hosts_own_sign_in_method_is_stored_and_labelled_per_locale(db: Databa
             .any(|e| e.auth_method.as_deref() == Some("saml_okta"))
     );
     assert_eq!(history.method_labels["saml_okta"]["en"], "SAML via Okta");
+    Ok(())
+}
+
+async fn second_factors_show_on_rows_history_step_ups_and_failed_codes(db: DatabaseConnection) -> Result<()> {
+    use leptos_sessions::types::{DeviceList, HistoryKind, HistoryList};
+
+    let app = TestApp::new(db).await?;
+    let mut a = app.device(MAC_CHROME);
+    a.send("POST", "/login-2fa/ada").await?;
+    let mut b = app.device(WIN_FIREFOX);
+    b.login("ada").await?;
+    let devices = |body: &str| serde_json::from_str::<DeviceList>(body);
+
+    let list = devices(&a.send("GET", "/api/v1/sessions").await?.body)?;
+    let factor_of = |list: &DeviceList, current: bool| {
+        list.devices
+            .iter()
+            .find(|d| d.current == current)
+            .and_then(|d| d.second_factor.clone())
+    };
+    assert_eq!(factor_of(&list, true).as_deref(), Some("totp"));
+    assert_eq!(factor_of(&list, false), None);
+
+    // B steps up with a security key: its row says so from then on.
+    assert_eq!(
+        b.send("POST", "/step-up/webauthn").await?.status,
+        http::StatusCode::NO_CONTENT
+    );
+    let list = devices(&a.send("GET", "/api/v1/sessions").await?.body)?;
+    assert_eq!(factor_of(&list, false).as_deref(), Some("webauthn"));
+    // Signed out, there is nothing to step up.
+    let mut stranger = app.device(WIN_FIREFOX);
+    assert_eq!(
+        stranger.send("POST", "/step-up/totp").await?.status,
+        http::StatusCode::UNAUTHORIZED
+    );
+
+    // A wrong one-time code after a right password: the attempt says which
+    // method and which factor failed.
+    stranger.send("POST", "/fail-code/ada@example.com").await?;
+    let history: HistoryList = serde_json::from_str(&a.send("GET", "/history").await?.body)?;
+    let failed = history
+        .entries
+        .iter()
+        .find(|e| e.kind == HistoryKind::FailedLogin)
+        .expect("the failed attempt");
+    assert_eq!(failed.reason.as_deref(), Some("invalid_code"));
+    assert_eq!(failed.auth_method.as_deref(), Some("password"));
+    assert_eq!(failed.second_factor.as_deref(), Some("totp"));
+    let login = history
+        .entries
+        .iter()
+        .find(|e| e.kind == HistoryKind::Login && e.second_factor.is_some());
+    assert_eq!(login.and_then(|e| e.second_factor.as_deref()), Some("totp"));
     Ok(())
 }

@@ -117,6 +117,7 @@ test("the seeded account reads like a real one (devices page screenshot)", async
   await expect(rows.nth(0)).toContainText("This device");
   await expect(page.locator(".sessions-device-list")).toContainText("Madrid, Spain");
   await expect(page.locator(".sessions-device-list")).toContainText("via Demo");
+  await expect(page.locator(".sessions-device-list")).toContainText("with security key");
   await expect(page.locator(".sessions-event--failed_login").first()).toContainText("São Paulo, Brazil");
   await expect(page.locator(".sessions-event")).toHaveCount(10);
   // Open one confirmation, as a user about to log a device out sees it.

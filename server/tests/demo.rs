@@ -278,6 +278,8 @@ async fn seeded_history_makes_a_believable_first_visit() -> Result<()> {
         "Android",
         "iOS",
         "via Demo",
+        // The Mac signed in with a security key.
+        "with security key",
     ] {
         assert!(devices.contains(expected), "{expected} not in {devices}");
     }

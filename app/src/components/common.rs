@@ -212,6 +212,31 @@ pub(crate) fn via_label(
     }
 }
 
+/// The translation key of a second factor's name, aliases included
+/// (`security_key`, `u2f` → `webauthn`; `authenticator`, `otp_app` → `totp`).
+pub(crate) fn factor_key(factor: &str) -> &'static str {
+    match factor.trim().to_ascii_lowercase().as_str() {
+        "webauthn" | "security_key" | "u2f" | "fido2" | "yubikey" => "webauthn",
+        "totp" | "authenticator" | "authenticator_app" | "otp_app" => "totp",
+        "sms" | "text" | "phone" => "sms",
+        "backup_code" | "recovery_code" => "backup_code",
+        "email" | "email_code" => "email",
+        _ => "other",
+    }
+}
+
+/// "with security key", "with authenticator app", … in the reader's language.
+pub(crate) fn factor_label(i18n: I18nContext<Locale>, factor: &str) -> &'static str {
+    match factor_key(factor) {
+        "webauthn" => t_string!(i18n, factors.webauthn),
+        "totp" => t_string!(i18n, factors.totp),
+        "sms" => t_string!(i18n, factors.sms),
+        "backup_code" => t_string!(i18n, factors.backup_code),
+        "email" => t_string!(i18n, factors.email),
+        _ => t_string!(i18n, factors.other),
+    }
+}
+
 /// A host method's label in `locale` ("es-MX" finds "es"), else in English,
 /// else its name.
 pub(crate) fn custom_method_label(labels: &MethodLabels, method: &str, locale: &str) -> String {

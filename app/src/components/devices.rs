@@ -4,7 +4,9 @@
 use leptos::{either::Either, html, prelude::*};
 
 use super::{
-    common::{Clock, ErrorMessage, age, date_text, device_text, exact_time, iso_minute, via_label},
+    common::{
+        Clock, ErrorMessage, age, date_text, device_text, exact_time, factor_label, iso_minute, via_label,
+    },
     composables::{UseDevicesReturn, use_devices},
     format::{RelativeAge, country_flag},
     icons::DeviceIcon,
@@ -200,6 +202,7 @@ fn DeviceRow(
         last_seen_at,
         auth_method,
         auth_provider,
+        second_factor,
         new_device,
         ..
     } = device;
@@ -293,6 +296,10 @@ fn DeviceRow(
                         {move || via().map(|via| view! {
                             " "
                             <span class="sessions-pill">{t!(i18n, devices.via, provider = move || via.clone())}</span>
+                        })}
+                        {second_factor.map(|factor| view! {
+                            " "
+                            <span class="sessions-pill sessions-pill--factor">{move || factor_label(i18n, &factor)}</span>
                         })}
                     </span>
                 </div>

@@ -4,7 +4,7 @@ use leptos::{either::Either, prelude::*};
 use leptos_i18n::I18nContext;
 
 use super::{
-    common::{Clock, ErrorMessage, ago_view, device_text, exact_time, iso_minute, via_label},
+    common::{Clock, ErrorMessage, ago_view, device_text, exact_time, factor_label, iso_minute, via_label},
     composables::{UseHistoryOptions, UseHistoryReturn, use_history_with_options},
     format::country_flag,
     icons::{DeviceIcon, EventIcon},
@@ -86,6 +86,7 @@ fn HistoryRow(
         country_code,
         auth_method,
         auth_provider,
+        second_factor,
         new_device,
         attempts,
         occurred_at,
@@ -108,6 +109,9 @@ fn HistoryRow(
             </span>
         }
     });
+    let factor = second_factor.map(|factor| {
+        view! { " " <span class="sessions-pill sessions-pill--factor">{move || factor_label(i18n, &factor)}</span> }
+    });
     let attempts = attempts.map(|n| {
         view! { " " <span class="sessions-pill sessions-event__attempts">{t!(i18n, history.attempts, n = n)}</span> }
     });
@@ -127,6 +131,7 @@ fn HistoryRow(
                     {reason}
                     {attempts}
                     {via}
+                    {factor}
                     {new_device}
                 </div>
                 <div class="sessions-event__meta">

@@ -375,6 +375,51 @@ impl CurrentSession {
     /// Records a failed sign-in: the identity as typed (normalized), the reason
     /// verbatim, never a password and never a link to an account.
     pub async fn record_failed_login(&self, identity: &str, reason: &str) {
+        self.record_failed(identity, reason, None).await;
+    }
+
+    /// [`CurrentSession::record_failed_login`] saying how the attempt tried:
+    /// its method, provider and the second factor that failed
+    /// (`Login::password().second_factor("totp")` for a wrong one-time
+    /// code after a right password). Its identity and detail are not used.
+    pub async fn record_failed_login_with(&self, identity: &str, reason: &str, attempt: &Login) {
+        self.record_failed(identity, reason, Some(attempt)).await;
+    }
+
+    /// Records a second factor verified on this signed-in session — a
+    /// step-up before a sensitive action: the devices list shows it
+    /// ("with security key") from then on. `factor` is `webauthn`, `totp`,
+    /// `sms`, `backup_code`, `email` or a name of the host's own (at most
+    /// 40 characters kept).
+    ///
+    /// # Errors
+    /// [`SessionsError::NotSignedIn`]; [`SessionsError::Unavailable`] when
+    /// the row cannot be written.
+    pub async fn second_factor(&self, factor: &str) -> Result<(), SessionsError> {
+        use leptos_sessions_entity::session;
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, sea_query::Expr};
+
+        self.require_user()?;
+        let hash = self.id_hash().ok_or(SessionsError::NotSignedIn)?;
+        let factor: String = factor
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(40)
+            .collect();
+        session::Entity::update_many()
+            .col_expr(session::Column::SecondFactor, Expr::value(factor))
+            .filter(session::Column::IdHash.eq(hash.as_str()))
+            .exec(self.sessions().db())
+            .await
+            .map_err(|err| {
+                tracing::error!(error = %err, "leptos-sessions: recording a second factor failed");
+                SessionsError::Unavailable
+            })?;
+        Ok(())
+    }
+
+    async fn record_failed(&self, identity: &str, reason: &str, attempt: Option<&Login>) {
         let sessions = self.sessions();
         if !sessions.config().track_failed_logins {
             return;
@@ -398,6 +443,11 @@ impl CurrentSession {
         }
         let mut source = RowInit::observed(request, &device, &geo);
         source.device_id = request.device_id.clone();
+        if let Some(attempt) = attempt {
+            source.auth_method = Some(attempt.method_name().to_owned());
+            source.auth_provider = attempt.provider.clone();
+            source.second_factor = attempt.second_factor.clone();
+        }
         let mut event = NewEvent::new(HistoryKind::FailedLogin, now);
         event.identity = identity.clone();
         event.reason = Some(reason.to_owned());

@@ -317,6 +317,7 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         last_seen_at: row.last_seen_at,
         auth_method: row.auth_method,
         auth_provider: row.auth_provider,
+        second_factor: row.second_factor,
         new_device,
     }
 }

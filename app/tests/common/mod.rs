@@ -183,6 +183,32 @@ impl TestApp {
                     }
                 }),
             )
+            // A step-up (a security key before a sensitive action).
+            .route(
+                "/step-up/{factor}",
+                post(|current: CurrentSession, Path(factor): Path<String>| async move {
+                    match current.second_factor(&factor).await {
+                        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
+            // A right password, then a wrong one-time code.
+            .route(
+                "/fail-code/{identity}",
+                post(
+                    |current: CurrentSession, Path(identity): Path<String>| async move {
+                        current
+                            .record_failed_login_with(
+                                &identity,
+                                "invalid_code",
+                                &Login::password().second_factor("totp"),
+                            )
+                            .await;
+                        StatusCode::NO_CONTENT
+                    },
+                ),
+            )
             .route(
                 "/logout",
                 post(|current: CurrentSession| async move {

@@ -36,6 +36,8 @@ struct SeedLogin {
     user: String,
     identity: String,
     method: String,
+    #[serde(default)]
+    factor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +68,10 @@ fn seed_router(sessions: &Sessions) -> Router {
                     "oauth" => Login::oauth("demo"),
                     "magic_link" => Login::new(AuthMethod::MagicLink),
                     _ => Login::password(),
+                };
+                let login = match f.factor {
+                    Some(factor) => login.second_factor(factor),
+                    None => login,
                 };
                 status(
                     current
@@ -191,7 +197,14 @@ pub async fn seed_history(
     let mut android = Browser::new(ANDROID_CHROME, "198.51.100.140");
 
     at(now - 20 * DAY - 3 * HOUR);
-    mac.send(&router, "POST", "/login", &login("password")).await?;
+    // The Mac signed in with a password and a security key.
+    mac.send(
+        &router,
+        "POST",
+        "/login",
+        &format!("{}&factor=webauthn", login("password")),
+    )
+    .await?;
     at(now - 12 * DAY - 7 * HOUR);
     iphone
         .send(&router, "POST", "/login", &login("magic_link"))

@@ -33,6 +33,7 @@ pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
         country_code: e.country_code,
         auth_method: e.auth_method,
         auth_provider: e.auth_provider,
+        second_factor: e.second_factor,
         new_device: e.new_device,
         attempts,
         occurred_at: e.occurred_at,
