@@ -168,6 +168,26 @@ impl Browser {
     }
 }
 
+/// The seams on a manual clock: what the seeding drives.
+fn seed_app(db: DatabaseConnection, config: SessionsConfig) -> anyhow::Result<(ManualClock, Router)> {
+    let clock = ManualClock::default();
+    let sessions = Sessions::with_clock(db, config, Arc::new(clock.clone())).context("seed configuration")?;
+    Ok((clock, seed_router(&sessions)))
+}
+
+/// A failed sign-in with `email` (a wrong password) from `browser`.
+async fn fail(browser: &mut Browser, router: &Router, email: &str) -> anyhow::Result<()> {
+    browser
+        .send(
+            router,
+            "POST",
+            "/fail",
+            &format!("identity={email}&reason=invalid_credentials"),
+        )
+        .await?;
+    Ok(())
+}
+
 const DAY: i64 = 86_400_000;
 const HOUR: i64 = 3_600_000;
 const MINUTE: i64 = 60_000;
@@ -183,9 +203,7 @@ pub async fn seed_history(
     email: &str,
     now: i64,
 ) -> anyhow::Result<()> {
-    let clock = ManualClock::default();
-    let sessions = Sessions::with_clock(db, config, Arc::new(clock.clone())).context("seed configuration")?;
-    let router = seed_router(&sessions);
+    let (clock, router) = seed_app(db, config)?;
     let at = |ms: i64| clock.set_ms(ms);
     let login = |method: &str| format!("user={user_id}&identity={email}&method={method}");
 
@@ -224,23 +242,9 @@ pub async fn seed_history(
     )
     .await?;
     at(now - 2 * DAY + 5 * HOUR + 48 * MINUTE);
-    stranger
-        .send(
-            &router,
-            "POST",
-            "/fail",
-            &format!("identity={email}&reason=invalid_credentials"),
-        )
-        .await?;
+    fail(&mut stranger, &router, email).await?;
     at(now - 2 * DAY + 5 * HOUR + 49 * MINUTE);
-    stranger
-        .send(
-            &router,
-            "POST",
-            "/fail",
-            &format!("identity={email}&reason=invalid_credentials"),
-        )
-        .await?;
+    fail(&mut stranger, &router, email).await?;
     at(now - DAY - 2 * HOUR);
     android.send(&router, "POST", "/login", &login("oauth")).await?;
     // Recent activity, so the devices read "Active 3 hours ago" and so on.
@@ -268,17 +272,8 @@ pub async fn seed_failed_attempt(
     at: i64,
 ) -> anyhow::Result<()> {
     const LINUX_FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:139.0) Gecko/20100101 Firefox/139.0";
-    let clock = ManualClock::default();
-    let sessions = Sessions::with_clock(db, config, Arc::new(clock.clone())).context("seed configuration")?;
-    let router = seed_router(&sessions);
+    let (clock, router) = seed_app(db, config)?;
     clock.set_ms(at);
-    Browser::new(LINUX_FIREFOX, "192.0.2.81")
-        .send(
-            &router,
-            "POST",
-            "/fail",
-            &format!("identity={email}&reason=invalid_credentials"),
-        )
-        .await?;
+    fail(&mut Browser::new(LINUX_FIREFOX, "192.0.2.81"), &router, email).await?;
     Ok(())
 }
