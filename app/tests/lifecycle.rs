@@ -37,6 +37,7 @@ backend_tests!(
     the_readers_time_zone_is_the_hosts_then_the_browsers_then_utc,
     a_hosts_own_sign_in_method_is_stored_and_labelled_per_locale,
     second_factors_show_on_rows_history_step_ups_and_failed_codes,
+    a_cdns_location_headers_win_over_the_ip_lookup_when_configured,
 );
 
 const MIN: Duration = Duration::from_secs(60);
@@ -773,5 +774,62 @@ async fn second_factors_show_on_rows_history_step_ups_and_failed_codes(db: Datab
         .iter()
         .find(|e| e.kind == HistoryKind::Login && e.second_factor.is_some());
     assert_eq!(login.and_then(|e| e.second_factor.as_deref()), Some("totp"));
+    Ok(())
+}
+
+/// Every address is in London, as far as this lookup knows.
+struct LondonGeo;
+
+impl leptos_sessions::server::GeoLookup for LondonGeo {
+    fn lookup(&self, _: std::net::IpAddr) -> Option<leptos_sessions::server::GeoInfo> {
+        Some(leptos_sessions::server::GeoInfo {
+            country_code: Some("GB".into()),
+            country_name: Some("United Kingdom".into()),
+            city: Some("London".into()),
+            ..Default::default()
+        })
+    }
+}
+
+async fn a_cdns_location_headers_win_over_the_ip_lookup_when_configured(
+    db: DatabaseConnection,
+) -> Result<()> {
+    use leptos_sessions::{server::GeoHeaders, types::DeviceList};
+
+    let app = TestApp::with_config(db, |c| {
+        c.geo = Some(std::sync::Arc::new(LondonGeo));
+        c.geo_headers = Some(GeoHeaders::cloudflare());
+    })
+    .await?;
+    let mut madrid = app.device(MAC_CHROME);
+    let reply = madrid
+        .send_with(
+            "POST",
+            "/login/ada",
+            &[("cf-ipcountry", "ES"), ("cf-ipcity", "Madrid")],
+        )
+        .await?;
+    assert_eq!(reply.status, http::StatusCode::OK, "{}", reply.body);
+    // A request without the headers (or with Cloudflare's "unknown"): the lookup.
+    let mut other = app.device(WIN_FIREFOX);
+    other
+        .send_with("POST", "/login/ada", &[("cf-ipcountry", "XX")])
+        .await?;
+
+    let list: DeviceList = serde_json::from_str(&madrid.send("GET", "/api/v1/sessions").await?.body)?;
+    let place = |current: bool| {
+        list.devices
+            .iter()
+            .find(|d| d.current == current)
+            .and_then(|d| d.location.clone())
+    };
+    assert_eq!(place(true).as_deref(), Some("Madrid, Spain"));
+    assert_eq!(place(false).as_deref(), Some("London, United Kingdom"));
+    let login = events(app.db(), "login").await?;
+    assert!(
+        login
+            .iter()
+            .any(|e| e.city.as_deref() == Some("Madrid") && e.country_code.as_deref() == Some("ES"))
+    );
     Ok(())
 }

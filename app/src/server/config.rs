@@ -250,6 +250,12 @@ pub struct SessionsConfig {
     /// IP geolocation (e.g. [`MaxMindGeo`](super::MaxMindGeo)). Default: `None` (no
     /// locations; the UI omits them).
     pub geo: Option<Arc<dyn GeoLookup>>,
+    /// Read the location from a CDN's headers instead ([`GeoHeaders::cloudflare`](super::GeoHeaders::cloudflare),
+    /// [`GeoHeaders::cloudfront`](super::GeoHeaders::cloudfront)), falling back to `geo` for a
+    /// request without them. Only when the origin is reachable through the
+    /// CDN alone: a client that reaches it directly writes these headers
+    /// itself. Default: `None`.
+    pub geo_headers: Option<super::GeoHeaders>,
     /// Opt-in "repeated failed logins" detection: `(threshold, window)`. The
     /// `on_repeated_failed_logins` hook fires exactly once when an identity
     /// reaches `threshold` failures within `window`. Default: `None`.
@@ -315,6 +321,7 @@ impl fmt::Debug for SessionsConfig {
             .field("repeated_failed_logins", &self.repeated_failed_logins)
             .field("failed_login_budget", &self.failed_login_budget)
             .field("method_labels", &self.method_labels)
+            .field("geo_headers", &self.geo_headers)
             .field("hooks", &self.hooks)
             .field(
                 "require_reauthentication",
@@ -357,6 +364,7 @@ impl SessionsConfig {
             repeated_failed_logins: None,
             failed_login_budget: Some(FailedLoginBudget::default()),
             method_labels: std::collections::BTreeMap::new(),
+            geo_headers: None,
             hooks: Hooks::default(),
             require_reauthentication: None,
             registry_cache: RegistryCache::Auto,

@@ -510,6 +510,7 @@ fn observe(config: &SessionsConfig, request: &RequestInfo) -> Observed {
         DeviceInfo::default()
     });
     let geo = match (&config.geo, request.ip) {
+        _ if request.header_geo.is_some() => request.header_geo.clone().unwrap_or_default(),
         (Some(geo), Some(ip)) => catch_unwind(AssertUnwindSafe(|| geo.lookup(ip)))
             .unwrap_or_else(|_| {
                 tracing::error!("leptos-sessions: geo lookup panicked; recording no location");

@@ -45,7 +45,7 @@ pub use self::{
     config::{ClientIpSource, ConfigError, IpMode, IpNet, IpResolver, SessionsConfig, TimeoutPreset},
     current::{CurrentSession, MissingLayer, ReauthGate},
     device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
-    geo::{GeoError, GeoInfo, GeoLookup, MaxMindGeo},
+    geo::{GeoError, GeoHeaders, GeoInfo, GeoLookup, MaxMindGeo},
     http::{MAX_BODY_BYTES, RequestInfo, SessionsLayer, json_api},
     ids::{CookieKey, IdHash, SessionHandle},
     login::{Login, LoginOutcome},

@@ -7,7 +7,10 @@
 //! `longitude`) and answers lookups from memory in well under a microsecond.
 
 mod countries;
+mod headers;
 mod record;
+
+pub use self::headers::GeoHeaders;
 
 use std::{
     fmt,

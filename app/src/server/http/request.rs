@@ -20,6 +20,9 @@ pub struct RequestInfo {
     pub device_headers: Vec<(String, String)>,
     /// Request id (`X-Request-Id`), when present and sane.
     pub request_id: Option<String>,
+    /// The location a CDN's headers give, when
+    /// [`SessionsConfig::geo_headers`] is set.
+    pub header_geo: Option<crate::server::GeoInfo>,
 }
 
 const DEVICE_HEADERS: &[&str] = &[
@@ -69,12 +72,14 @@ impl RequestInfo {
                         .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
             })
             .map(str::to_owned);
+        let header_geo = config.geo_headers.as_ref().and_then(|h| h.read(headers));
         Self {
             ip,
             user_agent,
             device_id,
             device_headers,
             request_id,
+            header_geo,
         }
     }
 
