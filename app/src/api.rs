@@ -12,15 +12,6 @@ use crate::{
     types::{DeviceList, HistoryList, LastLogin},
 };
 
-/// Whether this server-function call is a plain form post (JavaScript off):
-/// Leptos redirects it back to the page, which then reports the outcome.
-#[cfg(feature = "ssr")]
-async fn is_form_post() -> bool {
-    leptos_axum::extract::<http::HeaderMap>()
-        .await
-        .is_ok_and(|headers| crate::server::accepts_html(&headers))
-}
-
 #[cfg(feature = "ssr")]
 async fn current() -> Result<crate::server::CurrentSession, SessionsError> {
     leptos_axum::extract::<crate::server::CurrentSession>()
@@ -47,11 +38,9 @@ pub async fn list_devices() -> Result<DeviceList, SessionsError> {
 pub async fn revoke_session(handle: String) -> Result<crate::types::DeviceLabel, SessionsError> {
     let current = current().await?;
     let device = current.revoke_named(&handle).await?;
-    if is_form_post().await {
-        current.set_notice(&crate::types::DeviceNotice::Revoked {
-            device: device.clone(),
-        });
-    }
+    current.notice_if_form_post(&crate::types::DeviceNotice::Revoked {
+        device: device.clone(),
+    });
     Ok(device)
 }
 
@@ -63,9 +52,7 @@ pub async fn revoke_session(handle: String) -> Result<crate::types::DeviceLabel,
 pub async fn revoke_other_sessions() -> Result<u64, SessionsError> {
     let current = current().await?;
     let count = current.revoke_others().await?;
-    if is_form_post().await {
-        current.set_notice(&crate::types::DeviceNotice::RevokedOthers { count });
-    }
+    current.notice_if_form_post(&crate::types::DeviceNotice::RevokedOthers { count });
     Ok(count)
 }
 

@@ -595,6 +595,18 @@ pub struct ReaderZone {
 }
 
 impl ReaderZone {
+    /// Whether `name` looks like an IANA zone name: bounded, and only the
+    /// characters those names use (so a cookie can neither open a path nor
+    /// add cookie attributes).
+    pub fn plausible_name(name: &str) -> bool {
+        (1..=64).contains(&name.len())
+            && !name.starts_with('/')
+            && !name.contains("..")
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
+    }
+
     /// The UTC offset (seconds) at `at` (ms since epoch).
     pub fn offset_at(&self, at: i64) -> i32 {
         let i = self.spans.partition_point(|s| s.from <= at);

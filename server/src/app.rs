@@ -197,18 +197,19 @@ fn LanguageSwitch() -> impl IntoView {
     view! {
         <form method="post" action="/locale" class="demo-lang" aria-label=move || t_string!(i18n, nav.language)>
             <input type="hidden" name="back" value=back/>
-            <button type="submit" name="locale" value="en" lang="en" class="demo-lang__option" aria-pressed=pressed(Locale::en)>
-                "English"
-            </button>
-            <button type="submit" name="locale" value="es" lang="es" class="demo-lang__option" aria-pressed=pressed(Locale::es)>
-                "Español"
-            </button>
-            <button type="submit" name="locale" value="fr" lang="fr" class="demo-lang__option" aria-pressed=pressed(Locale::fr)>
-                "Français"
-            </button>
-            <button type="submit" name="locale" value="de" lang="de" class="demo-lang__option" aria-pressed=pressed(Locale::de)>
-                "Deutsch"
-            </button>
+            {[
+                (Locale::en, "en", "English"),
+                (Locale::es, "es", "Español"),
+                (Locale::fr, "fr", "Français"),
+                (Locale::de, "de", "Deutsch"),
+            ]
+                .into_iter()
+                .map(|(locale, tag, name)| view! {
+                    <button type="submit" name="locale" value=tag lang=tag class="demo-lang__option" aria-pressed=pressed(locale)>
+                        {name}
+                    </button>
+                })
+                .collect_view()}
         </form>
     }
 }

@@ -85,14 +85,7 @@ mod browser {
         js_sys::Reflect::get(&format.resolved_options(), &JsValue::from_str("timeZone"))
             .ok()?
             .as_string()
-            .filter(|name| plausible(name))
-    }
-
-    fn plausible(name: &str) -> bool {
-        (1..=64).contains(&name.len())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
+            .filter(|name| crate::types::ReaderZone::plausible_name(name))
     }
 
     /// The browser's UTC offset (seconds) at `at` (ms since epoch).

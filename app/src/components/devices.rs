@@ -87,7 +87,6 @@ fn ActionStatus(
     revoke: ServerAction<RevokeSession>,
     revoke_others: ServerAction<RevokeOtherSessions>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         {move || match revoke.value().get() {
             Some(Ok(device)) => Some(Either::Left(view! { <RevokedNotice device/> })),
@@ -95,11 +94,7 @@ fn ActionStatus(
             None => None,
         }}
         {move || match revoke_others.value().get() {
-            Some(Ok(count)) => Some(Either::Left(view! {
-                <p class="sessions-notice">
-                    {t!(i18n, devices.signed_out_others, count = move || count)}
-                </p>
-            })),
+            Some(Ok(count)) => Some(Either::Left(view! { <SignedOutOthersNotice count/> })),
             Some(Err(err)) => Some(Either::Right(view! { <ErrorMessage err/> })),
             None => None,
         }}
@@ -122,19 +117,21 @@ fn RevokedNotice(device: DeviceLabel) -> impl IntoView {
     }
 }
 
+/// "Signed out of 2 other sessions."
+#[component]
+fn SignedOutOthersNotice(count: u64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="sessions-notice">{t!(i18n, devices.signed_out_others, count = move || count)}</p> }
+}
+
 /// What a no-JavaScript action did, reported once after its redirect.
 #[component]
 fn NoticeView(notice: DeviceNotice) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="sessions-after-redirect" role="status">
             {match notice {
                 DeviceNotice::Revoked { device } => Either::Left(view! { <RevokedNotice device/> }),
-                DeviceNotice::RevokedOthers { count } => Either::Right(view! {
-                    <p class="sessions-notice">
-                        {t!(i18n, devices.signed_out_others, count = move || count)}
-                    </p>
-                }),
+                DeviceNotice::RevokedOthers { count } => Either::Right(view! { <SignedOutOthersNotice count/> }),
             }}
         </div>
     }

@@ -476,11 +476,7 @@ impl SessionsConfig {
 
     /// `name` with the cookie prefix this configuration uses (`__Host-`
     /// unless in dev mode).
-    pub(crate) fn prefixed_name(&self, name: &str) -> String {
-        self.prefixed(name)
-    }
-
-    fn prefixed(&self, name: &str) -> String {
+    pub(crate) fn prefixed(&self, name: &str) -> String {
         if self.dev_insecure_cookies {
             name.to_owned()
         } else {

@@ -234,7 +234,7 @@ impl CurrentSession {
         }
         // Duplicates (another path's cookie): the first plausible one.
         let from_cookie = super::http::cookie_values(&self.inner.headers, &cookie)
-            .find(|v| super::zone::plausible_name(v))
+            .find(|v| ReaderZone::plausible_name(v))
             .map(str::to_owned);
         super::zone::resolve(from_cookie.as_deref(), ZoneSource::Browser, from, to, cookie)
     }
@@ -288,12 +288,16 @@ impl CurrentSession {
     /// The name of the one-minute cookie that carries a no-JavaScript
     /// action's outcome across its redirect back to the page.
     fn notice_cookie(&self) -> String {
-        self.sessions().config().prefixed_name("notice")
+        self.sessions().config().prefixed("notice")
     }
 
-    /// Reports `notice` on the page the browser is redirected back to (the
-    /// server functions call it for plain form posts only).
-    pub(crate) fn set_notice(&self, notice: &DeviceNotice) {
+    /// Reports `notice` on the page the browser is redirected back to, when
+    /// this request is a plain form post (JavaScript off: Leptos redirects it
+    /// back to the page); a `fetch` shows the outcome in place instead.
+    pub(crate) fn notice_if_form_post(&self, notice: &DeviceNotice) {
+        if !super::accepts_html(&self.inner.headers) {
+            return;
+        }
         let config = self.sessions().config();
         self.push_cookie(format!(
             "{}={}; {}; Max-Age=60",

@@ -22,6 +22,26 @@
 //! See `docs/ARCHITECTURE.md` for a request's path through them and the
 //! invariants they keep.
 
+/// The [`DeviceLabel`](crate::types::DeviceLabel) of a stored registry row
+/// or trail event: both carry the same device columns.
+macro_rules! stored_label {
+    ($row:expr) => {
+        crate::types::DeviceLabel::from_parts(
+            $row.browser_name.as_deref(),
+            $row.browser_version.as_deref(),
+            $row.os_name.as_deref(),
+            $row.os_version.as_deref(),
+            $row.device_type
+                .as_deref()
+                .map(crate::types::DeviceType::from_db)
+                .unwrap_or_default(),
+            $row.device_model.as_deref(),
+            $row.app_name.as_deref(),
+            $row.app_version.as_deref(),
+        )
+    };
+}
+
 #[cfg(feature = "axum-login")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum-login")))]
 pub mod axum_login;

@@ -67,7 +67,7 @@ impl Sessions {
             return Err(SessionsError::NotFound);
         }
         tracing::info!(user.id = %user_id, session = %short(&rows[0].id_hash), reason = reason.as_str(), "session revoked");
-        let name = super::sessions::row_label(&rows[0]);
+        let name = stored_label!(rows[0]);
         self.write_events(self.revoked_events(rows, reason)).await;
         Ok(name)
     }

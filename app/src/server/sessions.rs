@@ -300,7 +300,7 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         row.region.as_deref(),
         row.country_name.as_deref(),
     );
-    let label = row_label(&row);
+    let label = stored_label!(row);
     DeviceView {
         name: row.device_name.clone().unwrap_or_else(|| label.english()),
         label,
@@ -320,21 +320,4 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         second_factor: row.second_factor,
         new_device,
     }
-}
-
-/// The parts of a registry row's device name.
-pub(crate) fn row_label(row: &session::Model) -> crate::types::DeviceLabel {
-    crate::types::DeviceLabel::from_parts(
-        row.browser_name.as_deref(),
-        row.browser_version.as_deref(),
-        row.os_name.as_deref(),
-        row.os_version.as_deref(),
-        row.device_type
-            .as_deref()
-            .map(DeviceType::from_db)
-            .unwrap_or_default(),
-        row.device_model.as_deref(),
-        row.app_name.as_deref(),
-        row.app_version.as_deref(),
-    )
 }

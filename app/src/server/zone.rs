@@ -9,21 +9,12 @@ use crate::types::{ReaderZone, ZoneSource, ZoneSpan};
 /// At most this many offset changes per page (two a year: a century and more).
 const MAX_SPANS: usize = 256;
 
-/// Whether `name` looks like an IANA zone name: bounded, and only the
-/// characters those names use (so a cookie cannot make us open a path).
-pub(crate) fn plausible_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && !name.starts_with('/')
-        && !name.contains("..")
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
-}
-
 /// The zone named `name`, if it is a plausible name of a zone the database
 /// knows.
 pub(crate) fn lookup(name: &str) -> Option<TimeZone> {
-    plausible_name(name).then(|| TimeZone::get(name).ok()).flatten()
+    ReaderZone::plausible_name(name)
+        .then(|| TimeZone::get(name).ok())
+        .flatten()
 }
 
 /// `name`'s offsets from `from` to `to` (ms since epoch); UTC, with

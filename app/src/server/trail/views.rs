@@ -13,16 +13,7 @@ pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
         .as_deref()
         .map(DeviceType::from_db)
         .unwrap_or_default();
-    let label = crate::types::DeviceLabel::from_parts(
-        e.browser_name.as_deref(),
-        e.browser_version.as_deref(),
-        e.os_name.as_deref(),
-        e.os_version.as_deref(),
-        device_type,
-        e.device_model.as_deref(),
-        e.app_name.as_deref(),
-        e.app_version.as_deref(),
-    );
+    let label = stored_label!(e);
     Some(HistoryEntry {
         kind: HistoryKind::from_db(&e.kind)?,
         location: e.location(),
