@@ -70,6 +70,31 @@ pub async fn list_history(limit: u64) -> Result<HistoryList, SessionsError> {
         .await
 }
 
+/// What the page behind a "This wasn't me" link shows (works signed out;
+/// changes nothing).
+///
+/// # Errors
+/// [`SessionsError::InvalidLink`] for a used, expired, tampered, unknown or
+/// another account's link, [`SessionsError::Unavailable`].
+#[server(endpoint = "sessions/disavow_details")]
+pub async fn disavow_details(token: String) -> Result<crate::types::DisavowDetails, SessionsError> {
+    current().await?.disavow_details(&token).await
+}
+
+/// Confirms a "This wasn't me" link: ends the sign-in it reports (every
+/// session of the account when `everywhere` is present, as a checked
+/// checkbox sends it) with reason `disavowed`.
+///
+/// # Errors
+/// As [`disavow_details`]; nothing changes on a refusal.
+#[server(endpoint = "sessions/disavow")]
+pub async fn disavow_sign_in(
+    token: String,
+    everywhere: Option<String>,
+) -> Result<crate::types::DisavowOutcome, SessionsError> {
+    current().await?.disavow(&token, everywhere.is_some()).await
+}
+
 /// How this browser last signed in, if it ever did (works signed out; never
 /// sets a cookie). Powers the "Last used" badge.
 ///

@@ -37,6 +37,10 @@ pub enum SessionsError {
     /// ([`MAX_BODY_BYTES`](crate::server::MAX_BODY_BYTES)); nothing was read.
     #[error("request body too large")]
     TooLarge,
+    /// A "This wasn't me" link that is not (or no longer) valid: used,
+    /// expired, tampered with or another account's all get this one answer.
+    #[error("this link is not valid any more")]
+    InvalidLink,
     /// A transport or decoding problem.
     #[error("request failed: {0}")]
     Request(String),
@@ -54,6 +58,7 @@ impl SessionsError {
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::TooLarge => "too_large",
+            Self::InvalidLink => "invalid_link",
             Self::Request(_) => "request",
         }
     }
@@ -69,6 +74,7 @@ impl SessionsError {
             Self::Unavailable,
             Self::Internal,
             Self::TooLarge,
+            Self::InvalidLink,
             Self::Request(String::new()),
         ]
     }
@@ -78,7 +84,7 @@ impl SessionsError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NotSignedIn => 401,
-            Self::NotFound => 404,
+            Self::NotFound | Self::InvalidLink => 404,
             Self::InvalidHandle | Self::Request(_) => 400,
             Self::CurrentSession => 409,
             Self::TooLarge => 413,

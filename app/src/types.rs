@@ -276,6 +276,41 @@ pub enum DeviceNotice {
         /// How many.
         count: u64,
     },
+    /// A "This wasn't me" link was confirmed (shown by [`Disavow`](crate::components::Disavow)).
+    Disavowed(DisavowOutcome),
+}
+
+/// The query parameter of a "This wasn't me" link that carries its token.
+pub const DISAVOW_TOKEN_PARAM: &str = "token";
+
+/// What the page behind a "This wasn't me" link shows: the sign-in it
+/// disowns, or — after a confirmation made without JavaScript — what the
+/// confirmation did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisavowDetails {
+    /// The server's "now" (ms since epoch).
+    pub now: i64,
+    /// The sign-in the link was issued for; `None` once the trail no longer
+    /// keeps it (retention) or after a confirmation.
+    pub sign_in: Option<HistoryEntry>,
+    /// Set after a confirmation made without JavaScript.
+    #[serde(default)]
+    pub done: Option<DisavowOutcome>,
+    /// Labels of the host's own sign-in methods, per locale.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub method_labels: MethodLabels,
+    /// The reader's time zone for the sign-in's time.
+    #[serde(default)]
+    pub zone: ReaderZone,
+}
+
+/// What confirming a "This wasn't me" link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisavowOutcome {
+    /// Whether every session of the account was asked to end.
+    pub everywhere: bool,
+    /// How many sessions ended (0 when the disowned one had already ended).
+    pub ended: u64,
 }
 
 impl DeviceList {
@@ -433,6 +468,9 @@ pub enum ReasonCode {
     /// Revoked: evicted beyond the per-user cap, or replaced by a newer login
     /// of the same browser.
     Pruned,
+    /// Revoked: the account's owner said "This wasn't me" from a new-sign-in
+    /// link.
+    Disavowed,
     /// Expired: idle for longer than the idle timeout.
     IdleTimeout,
     /// Expired: older than the absolute lifetime.
@@ -444,7 +482,7 @@ pub enum ReasonCode {
 
 impl ReasonCode {
     /// Every code, in a stable order (the i18n test checks each is translated).
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::InvalidCredentials,
         Self::InvalidPassword,
         Self::UnknownUser,
@@ -456,6 +494,7 @@ impl ReasonCode {
         Self::PasswordChange,
         Self::LogoutEverywhere,
         Self::Pruned,
+        Self::Disavowed,
         Self::IdleTimeout,
         Self::MaxLifetime,
         Self::Throttled,
@@ -475,6 +514,7 @@ impl ReasonCode {
             Self::PasswordChange => "password_change",
             Self::LogoutEverywhere => "logout_everywhere",
             Self::Pruned => "pruned",
+            Self::Disavowed => "disavowed",
             Self::IdleTimeout => "idle_timeout",
             Self::MaxLifetime => "max_lifetime",
             Self::Throttled => "throttled",

@@ -13,7 +13,7 @@ pub struct Model {
     /// login, failed_login, logout, revoked, expired.
     pub kind: String,
     /// Revocation reason (user_revoked, admin_revoked, password_change,
-    /// logout_everywhere, pruned) or the failure reason, verbatim.
+    /// logout_everywhere, pruned, disavowed) or the failure reason, verbatim.
     pub reason: Option<String>,
     /// The user; always `None` for failed logins (never linked to an account).
     pub user_id: Option<String>,

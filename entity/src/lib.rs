@@ -9,9 +9,14 @@
 //!   revocation and expiry events. It outlives the rows it describes (the
 //!   session handle is a plain column, not a foreign key).
 //!
+//! And one for the moment a person disowns a sign-in:
+//!
+//! * [`disavowal`] — "This wasn't me" links, stored hashed, single-use.
+//!
 //! All timestamps are UTC milliseconds since the Unix epoch (`BIGINT`): the same
 //! representation and ordering on SQLite, PostgreSQL and MySQL/MariaDB.
 
+pub mod disavowal;
 pub mod display;
 pub mod event;
 pub mod session;

@@ -17,8 +17,9 @@ mod m20261122_000001_create_registry;
 mod m20261122_000002_create_trail;
 mod m20261124_000003_index_trail_device;
 mod m20261124_000004_index_trail_kind;
+mod m20261203_000005_create_disavowals;
 
-/// The migrator for the registry and trail tables.
+/// The migrator for the registry, trail and "This wasn't me" tables.
 #[derive(Debug)]
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_trail::Migration),
             Box::new(m20261124_000003_index_trail_device::Migration),
             Box::new(m20261124_000004_index_trail_kind::Migration),
+            Box::new(m20261203_000005_create_disavowals::Migration),
         ]
     }
 

@@ -9,7 +9,7 @@ use leptos_router::{
     path,
 };
 use leptos_sessions::{
-    components::{LastUsedBadge, SessionsPage, use_last_login},
+    components::{Disavow, LastUsedBadge, SessionsPage, use_last_login},
     types::AuthMethod,
 };
 use serde::{Deserialize, Serialize};
@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/oauth/demo") view=OAuthPage ssr=SsrMode::Async/>
                         <Route path=path!("/auth/magic/:token") view=MagicLinkPage ssr=SsrMode::Async/>
                         <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/sessions/disavow") view=DisavowPage ssr=SsrMode::Async/>
                     </Routes>
                 </Router>
             </I18nContextProvider>
@@ -386,6 +387,88 @@ fn OAuthPage() -> impl IntoView {
     }
 }
 
+/// `GET /sessions/disavow?token=…`: the "This wasn't me" link from the
+/// "New sign-in" e-mail; works signed out.
+#[component]
+fn DisavowPage() -> impl IntoView {
+    view! {
+        <Header/>
+        <main class="demo-main">
+            <Disavow/>
+        </main>
+    }
+}
+
+/// One "New sign-in" e-mail in the demo's inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    /// "Firefox 139 on Windows · Madrid, Spain".
+    pub source_line: String,
+    /// The "This wasn't me" link.
+    pub disavow_url: Option<String>,
+}
+
+/// The signed-in user's newest "New sign-in" e-mails (the demo sends none;
+/// it keeps them here).
+///
+/// # Errors
+/// A server error when signed out or the table cannot be read.
+#[server(endpoint = "demo/inbox")]
+pub async fn demo_inbox() -> Result<Vec<Mail>, ServerFnError> {
+    let current: leptos_sessions::server::CurrentSession = leptos_axum::extract().await?;
+    let user_id = current
+        .user_id()
+        .ok_or_else(|| ServerFnError::new("not signed in"))?;
+    let mail = crate::host::mail::inbox(current.sessions().db(), &user_id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "demo inbox: reading the mail failed");
+            ServerFnError::new("unavailable")
+        })?;
+    Ok(mail
+        .into_iter()
+        .map(|m| Mail {
+            source_line: m.source_line,
+            disavow_url: m.disavow_url,
+        })
+        .collect())
+}
+
+/// The demo's stand-in for the user's mailbox.
+#[component]
+fn Inbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let mail = Resource::new(|| (), |()| demo_inbox());
+    view! {
+        <section id="inbox" class="demo-section" aria-labelledby="inbox-title">
+            <h2 id="inbox-title" class="sessions-title">{t!(i18n, settings.inbox_title)}</h2>
+            <p class="sessions-subtitle">{t!(i18n, settings.inbox_hint)}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match mail.await {
+                        Ok(mail) if !mail.is_empty() => view! {
+                            <ul class="demo-inbox">
+                                {mail.into_iter().map(|m| view! {
+                                    <li class="demo-mail">
+                                        <strong>{t!(i18n, settings.mail_subject)}</strong>
+                                        <span class="demo-mail__line">{m.source_line}</span>
+                                        {m.disavow_url.map(|url| view! {
+                                            <a class="demo-mail__disavow" href=url rel="external">
+                                                {t!(i18n, settings.wasnt_me)}
+                                            </a>
+                                        })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        _ => view! { <p class="sessions-empty">{t!(i18n, settings.inbox_empty)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
 #[component]
 fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -414,6 +497,7 @@ fn SettingsPage() -> impl IntoView {
         <main class="demo-main">
             <h1 class="demo-h1">{t!(i18n, settings.title)}</h1>
             <SessionsPage/>
+            <Inbox/>
             <section id="password" class="demo-section" aria-labelledby="password-title">
                 <h2 id="password-title" class="sessions-title">{t!(i18n, settings.password_title)}</h2>
                 <p class="sessions-subtitle">{t!(i18n, settings.password_hint)}</p>

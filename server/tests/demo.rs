@@ -55,6 +55,8 @@ async fn demo_rated(
     Ok((host::router_with(host::leptos_options(), sessions, rate), db))
 }
 
+const IPHONE_SAFARI: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1";
+
 /// The headers of the wasm client's server-function call (`fetch`, JSON
 /// answer), same-origin.
 const FETCH: &[(&str, &str)] = &[
@@ -231,6 +233,94 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
     Ok(())
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case40_this_wasnt_me_from_the_inbox_works_signed_out_without_javascript() -> Result<()> {
+    let app = demo().await?;
+    let mut a = Device::new(app.clone(), MAC_CHROME);
+    let mut b = Device::new(app.clone(), WIN_FIREFOX);
+    sign_in(&mut a, "grace@example.com", "hopper-1906").await?;
+    sign_in(&mut b, "grace@example.com", "hopper-1906").await?;
+    // The demo's inbox holds the "New sign-in" mail with its link (the hook
+    // runs on its own task: poll the page briefly).
+    let mut link = None;
+    for _ in 0..50 {
+        let page = a.send("GET", "/settings").await?;
+        if let Some(href) = page.body.split("href=\"/sessions/disavow?token=").nth(1) {
+            link = href
+                .split('"')
+                .next()
+                .map(|t| format!("/sessions/disavow?token={t}"));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let link = link.expect("the inbox shows the new-sign-in mail's link");
+    let token = link.split("token=").nth(1).unwrap_or_default().to_owned();
+
+    // Opened signed out: the sign-in and a form; the GET changes nothing.
+    let mut reader = Device::new(app.clone(), IPHONE_SAFARI);
+    let page = reader.send("GET", &link).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = text(&page.body);
+    assert!(
+        body.contains("Wasn't you?") && body.contains("Firefox 139 on Windows"),
+        "{body}"
+    );
+    assert!(
+        page.body.contains(&format!("value=\"{token}\"")),
+        "the form carries the token"
+    );
+    assert_eq!(
+        b.send("GET", "/settings").await?.status,
+        StatusCode::OK,
+        "a GET ended nothing"
+    );
+
+    // From another site: refused. From the page, without JavaScript:
+    // redirected back to it, which says what happened; B is out.
+    let here = format!("https://app.test{link}");
+    let evil = reader
+        .post_form(
+            "/api/sessions/disavow",
+            &format!("token={token}"),
+            "https://evil.example",
+            "https://evil.example/",
+        )
+        .await?;
+    assert_eq!(evil.status, StatusCode::FORBIDDEN);
+    let reply = reader
+        .post_form(
+            "/api/sessions/disavow",
+            &format!("token={token}"),
+            "https://app.test",
+            &here,
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
+    assert!(location(&reply).starts_with(&here), "{}", location(&reply));
+    let page = reader.send("GET", &link).await?;
+    assert!(
+        text(&page.body).contains("That sign-in was ended."),
+        "{}",
+        page.body
+    );
+    assert_eq!(location(&b.send("GET", "/settings").await?), "/sign-in");
+    assert_eq!(
+        a.send("GET", "/settings").await?.status,
+        StatusCode::OK,
+        "only that sign-in ended"
+    );
+    // Used up: the one refusal, and no form.
+    let page = reader.send("GET", &link).await?;
+    assert!(
+        text(&page.body).contains("This link is not valid any more."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&format!("value=\"{token}\"")));
+    Ok(())
+}
+
 /// A page without Leptos' hydration markers, for text assertions.
 fn text(body: &str) -> String {
     body.replace("<!>", "")
@@ -253,7 +343,7 @@ fn case25_no_state_changing_server_function_uses_get() {
     for (path, method) in &fns {
         let read_only = matches!(
             *path,
-            "/api/sessions/devices" | "/api/demo/me" | "/api/demo/magic-link"
+            "/api/sessions/devices" | "/api/demo/me" | "/api/demo/magic-link" | "/api/demo/inbox"
         );
         assert!(
             read_only || *method != axum::http::Method::GET,

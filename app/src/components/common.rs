@@ -148,6 +148,7 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, err: &SessionsError) -> &'st
         SessionsError::Unavailable => t_string!(i18n, errors.unavailable),
         SessionsError::Internal => t_string!(i18n, errors.internal),
         SessionsError::TooLarge => t_string!(i18n, errors.too_large),
+        SessionsError::InvalidLink => t_string!(i18n, errors.invalid_link),
         SessionsError::Request(_) => t_string!(i18n, errors.request),
     }
 }

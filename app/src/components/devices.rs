@@ -130,8 +130,10 @@ fn NoticeView(notice: DeviceNotice) -> impl IntoView {
     view! {
         <div class="sessions-after-redirect" role="status">
             {match notice {
-                DeviceNotice::Revoked { device } => Either::Left(view! { <RevokedNotice device/> }),
-                DeviceNotice::RevokedOthers { count } => Either::Right(view! { <SignedOutOthersNotice count/> }),
+                DeviceNotice::Revoked { device } => Some(Either::Left(view! { <RevokedNotice device/> })),
+                DeviceNotice::RevokedOthers { count } => Some(Either::Right(view! { <SignedOutOthersNotice count/> })),
+                // Reported by the page behind the link (`<Disavow/>`).
+                DeviceNotice::Disavowed(_) => None,
             }}
         </div>
     }

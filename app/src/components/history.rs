@@ -70,7 +70,7 @@ fn HistoryView(limit: u64) -> impl IntoView {
 }
 
 #[component]
-fn HistoryRow(
+pub(crate) fn HistoryRow(
     entry: HistoryEntry,
     now: i64,
     clock: Clock,
@@ -179,6 +179,7 @@ fn reason_label(i18n: I18nContext<Locale>, reason: &str) -> Option<&'static str>
         ReasonCode::AdminRevoked => t_string!(i18n, history.reasons.admin_revoked),
         ReasonCode::PasswordChange => t_string!(i18n, history.reasons.password_change),
         ReasonCode::LogoutEverywhere => t_string!(i18n, history.reasons.logout_everywhere),
+        ReasonCode::Disavowed => t_string!(i18n, history.reasons.disavowed),
         ReasonCode::Pruned => t_string!(i18n, history.reasons.pruned),
         ReasonCode::IdleTimeout => t_string!(i18n, history.reasons.idle_timeout),
         ReasonCode::MaxLifetime => t_string!(i18n, history.reasons.max_lifetime),

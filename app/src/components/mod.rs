@@ -5,6 +5,7 @@
 //! * [`Devices`] — the device list, "Log out", "Sign out of all other sessions".
 //! * [`History`] — the login trail.
 //! * [`LastUsedBadge`] — "Last used" on the signed-out sign-in page.
+//! * [`Disavow`] — the page a "This wasn't me" link opens.
 //! * [`use_devices`], [`use_history`], [`use_last_login`] — the same data for
 //!   custom markup.
 //!
@@ -54,6 +55,7 @@
 mod common;
 mod composables;
 mod devices;
+mod disavow;
 mod format;
 mod history;
 mod icons;
@@ -68,6 +70,7 @@ pub use composables::{
     use_history, use_history_with_options, use_last_login, use_last_login_with_options, use_sessions_actions,
 };
 pub use devices::Devices;
+pub use disavow::Disavow;
 pub use format::{RelativeAge, country_flag, relative_age};
 pub use history::History;
 pub use icons::{DeviceIcon, EventIcon};

@@ -233,6 +233,11 @@ pub struct SessionsConfig {
     pub cross_site_guard: bool,
     /// Trail retention used by the sweep. Default: 365 days.
     pub events_retention: Option<Duration>,
+    /// How long a "This wasn't me" link works
+    /// ([`NewDevice::disavow_url`](crate::server::NewDevice::disavow_url)); links are issued
+    /// only when an `on_new_device` hook is set. `None` issues none.
+    /// Default: 7 days.
+    pub disavow_link_lifetime: Option<Duration>,
     /// Decimals kept of event coordinates. Default: 2 (~1 km).
     pub geo_precision: u8,
     /// Maximum user-agent length kept and parsed. Default: 1024.
@@ -312,6 +317,7 @@ impl fmt::Debug for SessionsConfig {
             .field("allowed_origins", &self.allowed_origins)
             .field("cross_site_guard", &self.cross_site_guard)
             .field("events_retention", &self.events_retention)
+            .field("disavow_link_lifetime", &self.disavow_link_lifetime)
             .field("geo_precision", &self.geo_precision)
             .field("max_user_agent_len", &self.max_user_agent_len)
             .field("native_app_names", &self.native_app_names)
@@ -355,6 +361,7 @@ impl SessionsConfig {
             allowed_origins: Vec::new(),
             cross_site_guard: true,
             events_retention: Some(Duration::from_secs(365 * 24 * 3600)),
+            disavow_link_lifetime: Some(Duration::from_secs(7 * 24 * 3600)),
             geo_precision: 2,
             max_user_agent_len: 1024,
             native_app_names: Vec::new(),

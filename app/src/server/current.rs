@@ -200,7 +200,10 @@ impl CurrentSession {
     }
 
     /// The configured labels of those of `methods` that are the host's own.
-    fn method_labels<'a>(&self, methods: impl Iterator<Item = &'a str>) -> crate::types::MethodLabels {
+    pub(crate) fn method_labels<'a>(
+        &self,
+        methods: impl Iterator<Item = &'a str>,
+    ) -> crate::types::MethodLabels {
         let labels = &self.sessions().config().method_labels;
         methods
             .filter_map(|m| labels.get_key_value(m))
@@ -308,7 +311,7 @@ impl CurrentSession {
     }
 
     /// The pending notice, if this request carries one; it is cleared.
-    fn take_notice(&self) -> Option<DeviceNotice> {
+    pub(crate) fn take_notice(&self) -> Option<DeviceNotice> {
         let name = self.notice_cookie();
         let value = super::http::cookie_values(&self.inner.headers, &name).next()?;
         self.push_cookie(format!(
@@ -325,6 +328,7 @@ fn encode_notice(notice: &DeviceNotice) -> String {
     use base64::Engine as _;
     match notice {
         DeviceNotice::RevokedOthers { count } => format!("o.{count}"),
+        DeviceNotice::Disavowed(outcome) => format!("d.{}.{}", u8::from(outcome.everywhere), outcome.ended),
         DeviceNotice::Revoked { device } => {
             let cut = |v: &Option<String>| v.as_ref().map(|v| v.chars().take(MAX_NOTICE_PART).collect());
             let device = crate::types::DeviceLabel {
@@ -360,6 +364,18 @@ fn decode_notice(value: &str) -> Option<DeviceNotice> {
             .parse()
             .ok()
             .map(|count| DeviceNotice::RevokedOthers { count }),
+        ("d", outcome) => {
+            let (everywhere, ended) = outcome.split_once('.')?;
+            let everywhere = match everywhere {
+                "0" => false,
+                "1" => true,
+                _ => return None,
+            };
+            Some(DeviceNotice::Disavowed(crate::types::DisavowOutcome {
+                everywhere,
+                ended: ended.parse().ok()?,
+            }))
+        }
         ("r", device) => {
             let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .decode(device)
@@ -504,6 +520,14 @@ mod notice_tests {
             revoked("Firefox 139", "Windows"),
             revoked("Chrome <script> \"é\"; x=1", "%os"),
             DeviceNotice::RevokedOthers { count: 3 },
+            DeviceNotice::Disavowed(crate::types::DisavowOutcome {
+                everywhere: true,
+                ended: 4,
+            }),
+            DeviceNotice::Disavowed(crate::types::DisavowOutcome {
+                everywhere: false,
+                ended: 0,
+            }),
         ] {
             let value = encode_notice(&notice);
             assert!(
@@ -524,6 +548,11 @@ mod notice_tests {
             "r.!!!",
             "r.//8",
             "r.e30x",
+            "d.",
+            "d.1",
+            "d.2.3",
+            "d.1.-3",
+            "d.1.x",
             &"r.".repeat(1100),
         ] {
             assert_eq!(decode_notice(junk), None, "{junk}");

@@ -146,37 +146,52 @@ impl CookieKey {
 
     /// Signs a device id into a cookie value: `<id>.<base64url(hmac)>`.
     pub fn sign(&self, device_id: &str) -> String {
-        use base64::Engine as _;
-        let mut mac = self.mac();
-        mac.update(b"leptos-sessions.device.v1:");
-        mac.update(device_id.as_bytes());
-        let tag = mac.finalize().into_bytes();
-        format!(
-            "{device_id}.{}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag)
-        )
+        self.sign_for(DEVICE_PURPOSE, device_id)
     }
 
     /// Verifies a cookie value, returning the device id if the signature holds.
     pub fn verify(&self, value: &str) -> Option<String> {
+        self.verify_for(DEVICE_PURPOSE, value, is_valid_device_id)
+    }
+
+    /// `<value>.<base64url(hmac(purpose ‖ value))>`: one key, a separate
+    /// signature domain per use (a device cookie is never a valid link).
+    pub(crate) fn sign_for(&self, purpose: &[u8], value: &str) -> String {
         use base64::Engine as _;
-        if value.len() > 128 {
+        let mut mac = self.mac();
+        mac.update(purpose);
+        mac.update(value.as_bytes());
+        let tag = mac.finalize().into_bytes();
+        format!(
+            "{value}.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag)
+        )
+    }
+
+    /// The value of a [`CookieKey::sign_for`] string whose value has the
+    /// shape `valid` accepts and whose signature holds (constant-time).
+    pub(crate) fn verify_for(&self, purpose: &[u8], signed: &str, valid: fn(&str) -> bool) -> Option<String> {
+        use base64::Engine as _;
+        if signed.len() > 128 {
             return None;
         }
-        let (id, tag) = value.split_once('.')?;
-        if !is_valid_device_id(id) {
+        let (value, tag) = signed.split_once('.')?;
+        if !valid(value) {
             return None;
         }
         let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(tag)
             .ok()?;
         let mut mac = self.mac();
-        mac.update(b"leptos-sessions.device.v1:");
-        mac.update(id.as_bytes());
+        mac.update(purpose);
+        mac.update(value.as_bytes());
         mac.verify_slice(&tag).ok()?;
-        Some(id.to_owned())
+        Some(value.to_owned())
     }
 }
+
+/// The device cookie's signature domain.
+const DEVICE_PURPOSE: &[u8] = b"leptos-sessions.device.v1:";
 
 impl fmt::Debug for CookieKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -296,11 +296,29 @@ impl CurrentSession {
         let mut events = vec![login];
         events.extend(superseded);
         let written = self.sessions().write_events(events).await;
+        let sessions = self.sessions();
         if new_device && let Some(login_event) = written.into_iter().next() {
-            self.sessions().config().hooks.new_device(NewDevice {
-                user_id: login_event.user_id.clone().unwrap_or_default(),
+            let user_id = login_event.user_id.clone().unwrap_or_default();
+            // A link only for a hook that can hand it to the person.
+            let disavow = if sessions.config().hooks.wants_new_device()
+                && sessions.config().disavow_link_lifetime.is_some()
+            {
+                let handle = SessionHandle::from_stored(handle.to_owned());
+                sessions
+                    .issue_disavow_link(&user_id, &handle, Some(login_event.id))
+                    .await
+                    .inspect_err(
+                        |err| tracing::warn!(error = %err, "could not issue a \"This wasn't me\" link"),
+                    )
+                    .ok()
+            } else {
+                None
+            };
+            sessions.config().hooks.new_device(NewDevice {
+                user_id,
                 session_handle: handle.to_owned(),
                 event: login_event,
+                disavow,
             });
         }
     }

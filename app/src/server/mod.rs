@@ -11,6 +11,7 @@
 //! | `current` | [`CurrentSession`] and its reads; the [`ReauthGate`] |
 //! | `login` | [`Login`], sign-in, sign-out, failed attempts |
 //! | `revoke` | every way a session ends on purpose (one, others, all, admin, password change, forget) |
+//! | `disavow` | "This wasn't me" links: issued for new-device e-mails, confirmed signed out |
 //! | `sweep` | expiry, timeouts, the per-user cap, trail retention |
 //! | `http` | the layer ([`SessionsLayer`]: cross-site guard, cookie manager, tracker), request facts, the [`json_api`] |
 //! | `registry` | the store ([`RegistryStore`]), its cache, the session queries |
@@ -49,6 +50,7 @@ mod clock;
 mod config;
 mod current;
 mod device;
+mod disavow;
 mod geo;
 mod http;
 mod ids;
@@ -65,6 +67,7 @@ pub use self::{
     config::{ClientIpSource, ConfigError, IpMode, IpNet, IpResolver, SessionsConfig, TimeoutPreset},
     current::{CurrentSession, MissingLayer, ReauthGate},
     device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
+    disavow::DisavowToken,
     geo::{GeoError, GeoHeaders, GeoInfo, GeoLookup, MaxMindGeo},
     http::{MAX_BODY_BYTES, RequestInfo, SessionsLayer, json_api},
     ids::{CookieKey, IdHash, SessionHandle},
@@ -73,8 +76,8 @@ pub use self::{
     sessions::Sessions,
     sweep::SweepReport,
     trail::{
-        Event, FailedLoginBudget, Hooks, NewDevice, RepeatedFailedLogins, RevokeReason, SessionRevoked,
-        THROTTLED, TrailGroup, TrailQuery, normalize_identity,
+        Disavowed, Event, FailedLoginBudget, Hooks, NewDevice, RepeatedFailedLogins, RevokeReason,
+        SessionRevoked, THROTTLED, TrailGroup, TrailQuery, normalize_identity,
     },
 };
 

@@ -23,12 +23,15 @@ pub struct SweepReport {
     pub pruned_sessions: u64,
     /// Trail rows older than the retention.
     pub purged_events: u64,
+    /// Unused "This wasn't me" links past their expiry.
+    pub expired_links: u64,
 }
 
 impl Sessions {
     /// One sweep: deletes expired sessions (with `expired` events for those
     /// that hit an idle or absolute timeout), evicts per-user overflow beyond
-    /// the cap, and purges trail rows older than the retention. Schedule it
+    /// the cap, purges trail rows older than the retention and expired "This
+    /// wasn't me" links. Schedule it
     /// (e.g. hourly or daily); it is safe to run concurrently with traffic.
     ///
     /// # Errors
@@ -50,6 +53,7 @@ impl Sessions {
             let before = now - duration_ms(retention);
             report.purged_events = trail::purge_events(self.db(), before).await.map_err(db_error)?;
         }
+        report.expired_links = self.purge_disavow_links(now).await?;
         tracing::info!(?report, "sweep done");
         Ok(report)
     }

@@ -375,6 +375,28 @@ impl TestApp {
                     }
                 }),
             )
+            // The page a "This wasn't me" link opens, and its confirmation
+            // (`scope`: `one` or `all`).
+            .route(
+                "/disavow/{token}",
+                get(|current: CurrentSession, Path(token): Path<String>| async move {
+                    match current.disavow_details(&token).await {
+                        Ok(details) => Json(details).into_response(),
+                        Err(e) => err(e),
+                    }
+                }),
+            )
+            .route(
+                "/disavow/{token}/{scope}",
+                post(
+                    |current: CurrentSession, Path((token, scope)): Path<(String, String)>| async move {
+                        match current.disavow(&token, scope == "all").await {
+                            Ok(outcome) => Json(outcome).into_response(),
+                            Err(e) => err(e),
+                        }
+                    },
+                ),
+            )
             .nest("/api/v1", leptos_sessions::server::json_api::router())
             .layer(sessions.layer());
         Ok(Self {

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod geo;
+pub mod mail;
 pub mod rate_limit;
 pub mod seed;
 pub mod users;
@@ -161,8 +162,9 @@ pub fn sessions_config(config: &DemoConfig) -> anyhow::Result<SessionsConfig> {
 /// # Errors
 /// Configuration or database errors, with what to fix.
 pub async fn sessions(db: DatabaseConnection, config: &DemoConfig) -> anyhow::Result<Sessions> {
-    let sessions =
-        Sessions::new(db, sessions_config(config)?).context("invalid leptos-sessions configuration")?;
+    let mut cfg = sessions_config(config)?;
+    cfg.hooks = mail::hooks(db.clone());
+    let sessions = Sessions::new(db, cfg).context("invalid leptos-sessions configuration")?;
     sessions
         .migrate()
         .await
@@ -179,6 +181,7 @@ pub async fn sessions(db: DatabaseConnection, config: &DemoConfig) -> anyhow::Re
 pub async fn seed(sessions: &Sessions, config: &DemoConfig) -> anyhow::Result<()> {
     let db = sessions.db();
     users::create_table(db).await.context("creating demo_users")?;
+    mail::create_table(db).await.context("creating demo_mail")?;
     if !config.seed {
         return Ok(());
     }

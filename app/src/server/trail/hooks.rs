@@ -4,15 +4,21 @@
 //! is logged and never breaks a login, a logout or a page.
 //!
 //! ```no_run
-//! use leptos_sessions::server::{CookieKey, Event, Hooks, NewDevice, SessionsConfig};
+//! use leptos_sessions::server::{CookieKey, Disavowed, Event, Hooks, NewDevice, SessionsConfig};
 //!
-//! # mod mailer { pub async fn new_device(_: &str, _: &str) {} }
+//! # mod mailer { pub async fn new_device(_: &str, _: &str, _: Option<String>) {} }
+//! # mod accounts { pub async fn require_password_reset(_: &str) {} }
 //! # mod audit { pub async fn log(_: impl serde::Serialize) {} }
 //! # fn run(key: CookieKey) {
 //! let mut config = SessionsConfig::new(key);
 //! config.hooks = Hooks::default()
 //!     .on_new_device(|new: NewDevice| async move {
-//!         mailer::new_device(&new.user_id, &new.event.source_line(false)).await;
+//!         // "New sign-in: Firefox 139 on Windows · Madrid, Spain. Wasn't you? <link>"
+//!         let wasnt_me = new.disavow_url("https://example.com/sessions/disavow");
+//!         mailer::new_device(&new.user_id, &new.event.source_line(false), wasnt_me).await;
+//!     })
+//!     .on_disavowed(|disowned: Disavowed| async move {
+//!         accounts::require_password_reset(&disowned.user_id).await;
 //!     })
 //!     .events(|event: Event| async move { audit::log(event.summary()).await });
 //! # }
@@ -29,6 +35,7 @@ use std::{
 pub use leptos_sessions_entity::event::Model as Event;
 
 use super::reason::RevokeReason;
+use crate::server::DisavowToken;
 
 type HookFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 type HookFn<T> = Arc<dyn Fn(T) -> HookFuture + Send + Sync>;
@@ -44,6 +51,37 @@ pub struct NewDevice {
     pub session_handle: String,
     /// The `login` event, with device, location and IP.
     pub event: Event,
+    /// The "This wasn't me" link's token; `None` when links are off
+    /// ([`SessionsConfig::disavow_link_lifetime`](crate::server::SessionsConfig::disavow_link_lifetime))
+    /// or it could not be stored (the login succeeded all the same).
+    pub disavow: Option<DisavowToken>,
+}
+
+impl NewDevice {
+    /// The "This wasn't me" link for the e-mail about this sign-in: `base`
+    /// is the address of the host's page that renders
+    /// [`Disavow`](crate::components::Disavow) (`https://example.com/sessions/disavow`).
+    /// Single-use, expiring, stored hashed; it works signed out.
+    pub fn disavow_url(&self, base: &str) -> Option<String> {
+        self.disavow.as_ref().map(|token| token.url(base))
+    }
+}
+
+/// A person opened a "This wasn't me" link and confirmed it: the sign-in's
+/// session (or every session of the account) was ended with reason
+/// `disavowed`. Hosts force a password reset here.
+#[derive(Debug, Clone)]
+pub struct Disavowed {
+    /// Whose account it is.
+    pub user_id: String,
+    /// Public handle of the disowned session.
+    pub session_handle: String,
+    /// Whether the person chose to end every session of the account.
+    pub everywhere: bool,
+    /// How many sessions ended (0 when the disowned one had already ended).
+    pub ended: u64,
+    /// The disowned `login` event, while the trail keeps it.
+    pub event: Option<Event>,
 }
 
 /// A session that was ended by someone or something other than its own
@@ -78,6 +116,7 @@ pub struct Hooks {
     on_new_device: Option<HookFn<NewDevice>>,
     on_session_revoked: Option<HookFn<SessionRevoked>>,
     on_repeated_failed_logins: Option<HookFn<RepeatedFailedLogins>>,
+    on_disavowed: Option<HookFn<Disavowed>>,
     events: Option<HookFn<Event>>,
 }
 
@@ -90,6 +129,7 @@ impl fmt::Debug for Hooks {
                 "on_repeated_failed_logins",
                 &self.on_repeated_failed_logins.is_some(),
             )
+            .field("on_disavowed", &self.on_disavowed.is_some())
             .field("events", &self.events.is_some())
             .finish()
     }
@@ -139,6 +179,18 @@ impl Hooks {
         self
     }
 
+    /// Called when a person confirms a "This wasn't me" link (force a
+    /// password reset here).
+    #[must_use]
+    pub fn on_disavowed<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Disavowed) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_disavowed = Some(boxed(f));
+        self
+    }
+
     /// A tee of every event written to the trail (for your audit system).
     #[must_use]
     pub fn events<F, Fut>(mut self, f: F) -> Self
@@ -150,11 +202,16 @@ impl Hooks {
         self
     }
 
+    /// Whether any hook takes written events (`on_disavowed` takes none).
     pub(crate) fn has_any(&self) -> bool {
         self.on_new_device.is_some()
             || self.on_session_revoked.is_some()
             || self.on_repeated_failed_logins.is_some()
             || self.events.is_some()
+    }
+
+    pub(crate) fn wants_new_device(&self) -> bool {
+        self.on_new_device.is_some()
     }
 
     pub(crate) fn wants_repeated_failures(&self) -> bool {
@@ -175,6 +232,10 @@ impl Hooks {
             self.on_repeated_failed_logins.as_ref(),
             payload,
         );
+    }
+
+    pub(crate) fn disavowed(&self, payload: Disavowed) {
+        fire("on_disavowed", self.on_disavowed.as_ref(), payload);
     }
 
     pub(crate) fn event(&self, event: Event) {

@@ -16,7 +16,7 @@ mod writer;
 
 pub use self::{
     budget::{FailedLoginBudget, THROTTLED},
-    hooks::{Event, Hooks, NewDevice, RepeatedFailedLogins, SessionRevoked},
+    hooks::{Disavowed, Event, Hooks, NewDevice, RepeatedFailedLogins, SessionRevoked},
     query::{TrailGroup, TrailQuery},
     reason::RevokeReason,
 };

@@ -17,6 +17,8 @@ pub enum RevokeReason {
     LogoutEverywhere,
     /// Evicted beyond the per-user cap, or replaced by a newer login of the same browser.
     Pruned,
+    /// The account's owner said "This wasn't me" from a new-sign-in link.
+    Disavowed,
 }
 
 impl RevokeReason {
@@ -28,6 +30,7 @@ impl RevokeReason {
             Self::PasswordChange => ReasonCode::PasswordChange,
             Self::LogoutEverywhere => ReasonCode::LogoutEverywhere,
             Self::Pruned => ReasonCode::Pruned,
+            Self::Disavowed => ReasonCode::Disavowed,
         }
     }
 
@@ -44,6 +47,7 @@ impl RevokeReason {
             ReasonCode::PasswordChange => Self::PasswordChange,
             ReasonCode::LogoutEverywhere => Self::LogoutEverywhere,
             ReasonCode::Pruned => Self::Pruned,
+            ReasonCode::Disavowed => Self::Disavowed,
             _ => return None,
         })
     }
@@ -67,6 +71,7 @@ mod tests {
             RevokeReason::PasswordChange,
             RevokeReason::LogoutEverywhere,
             RevokeReason::Pruned,
+            RevokeReason::Disavowed,
         ];
         for reason in all {
             assert_eq!(RevokeReason::from_db(reason.as_str()), Some(reason));
