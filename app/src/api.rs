@@ -44,6 +44,17 @@ pub async fn revoke_session(handle: String) -> Result<crate::types::DeviceLabel,
     Ok(device)
 }
 
+/// Names one of the user's devices ("Work laptop"; this one included); an
+/// empty `name` removes the name. Returns the name as stored.
+///
+/// # Errors
+/// [`SessionsError::InvalidHandle`], [`SessionsError::InvalidName`],
+/// [`SessionsError::NotFound`] (unknown and foreign handles alike).
+#[server(endpoint = "sessions/rename")]
+pub async fn rename_device(handle: String, name: String) -> Result<Option<String>, SessionsError> {
+    current().await?.rename_device(&handle, &name).await
+}
+
 /// "Sign out of all other sessions"; returns how many were ended.
 ///
 /// # Errors

@@ -41,6 +41,9 @@ pub enum SessionsError {
     /// expired, tampered with or another account's all get this one answer.
     #[error("this link is not valid any more")]
     InvalidLink,
+    /// A device name longer than [`MAX_DEVICE_NAME_CHARS`](crate::types::MAX_DEVICE_NAME_CHARS).
+    #[error("device name too long")]
+    InvalidName,
     /// A transport or decoding problem.
     #[error("request failed: {0}")]
     Request(String),
@@ -59,6 +62,7 @@ impl SessionsError {
             Self::Internal => "internal",
             Self::TooLarge => "too_large",
             Self::InvalidLink => "invalid_link",
+            Self::InvalidName => "invalid_name",
             Self::Request(_) => "request",
         }
     }
@@ -75,6 +79,7 @@ impl SessionsError {
             Self::Internal,
             Self::TooLarge,
             Self::InvalidLink,
+            Self::InvalidName,
             Self::Request(String::new()),
         ]
     }
@@ -85,7 +90,7 @@ impl SessionsError {
         match self {
             Self::NotSignedIn => 401,
             Self::NotFound | Self::InvalidLink => 404,
-            Self::InvalidHandle | Self::Request(_) => 400,
+            Self::InvalidHandle | Self::InvalidName | Self::Request(_) => 400,
             Self::CurrentSession => 409,
             Self::TooLarge => 413,
             Self::ReauthRequired => 403,

@@ -238,7 +238,13 @@ pub struct DeviceView {
     /// Whether its login matched no device the user had signed in from before.
     #[serde(default)]
     pub new_device: bool,
+    /// The name the user gave this browser ("Work laptop"), if any.
+    #[serde(default)]
+    pub nickname: Option<String>,
 }
+
+/// The longest name a user can give a device (characters).
+pub const MAX_DEVICE_NAME_CHARS: usize = 64;
 
 /// The current user's devices, current first, then most recently active.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -561,6 +567,9 @@ pub struct HistoryEntry {
     pub second_factor: Option<String>,
     /// Whether the login matched no device the user signed in from before.
     pub new_device: bool,
+    /// The name the user gave this browser ("Work laptop"), if any.
+    #[serde(default)]
+    pub nickname: Option<String>,
     /// How many failed attempts this line stands for, when the failed-login
     /// budget counted them instead of listing each (reason `throttled`).
     #[serde(default)]

@@ -9,13 +9,15 @@
 //!   revocation and expiry events. It outlives the rows it describes (the
 //!   session handle is a plain column, not a foreign key).
 //!
-//! And one for the moment a person disowns a sign-in:
+//! And two that are the person's own:
 //!
 //! * [`disavowal`] — "This wasn't me" links, stored hashed, single-use.
+//! * [`device_name`] — the names people give their devices ("Work laptop").
 //!
 //! All timestamps are UTC milliseconds since the Unix epoch (`BIGINT`): the same
 //! representation and ordering on SQLite, PostgreSQL and MySQL/MariaDB.
 
+pub mod device_name;
 pub mod disavowal;
 pub mod display;
 pub mod event;

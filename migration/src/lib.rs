@@ -18,8 +18,10 @@ mod m20261122_000002_create_trail;
 mod m20261124_000003_index_trail_device;
 mod m20261124_000004_index_trail_kind;
 mod m20261203_000005_create_disavowals;
+mod m20261203_000006_create_device_names;
 
-/// The migrator for the registry, trail and "This wasn't me" tables.
+/// The migrator for the registry, the trail, "This wasn't me" links and
+/// device names.
 #[derive(Debug)]
 pub struct Migrator;
 
@@ -32,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_index_trail_device::Migration),
             Box::new(m20261124_000004_index_trail_kind::Migration),
             Box::new(m20261203_000005_create_disavowals::Migration),
+            Box::new(m20261203_000006_create_device_names::Migration),
         ]
     }
 

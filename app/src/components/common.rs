@@ -149,6 +149,7 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, err: &SessionsError) -> &'st
         SessionsError::Internal => t_string!(i18n, errors.internal),
         SessionsError::TooLarge => t_string!(i18n, errors.too_large),
         SessionsError::InvalidLink => t_string!(i18n, errors.invalid_link),
+        SessionsError::InvalidName => t_string!(i18n, errors.invalid_name),
         SessionsError::Request(_) => t_string!(i18n, errors.request),
     }
 }

@@ -15,7 +15,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::{RevokeOtherSessions, RevokeSession, last_login, list_devices, list_history},
+    api::{RenameDevice, RevokeOtherSessions, RevokeSession, last_login, list_devices, list_history},
     error::SessionsError,
     types::{DeviceList, HistoryList, LastLogin},
 };
@@ -29,6 +29,8 @@ pub struct SessionsActions {
     pub revoke: ServerAction<RevokeSession>,
     /// "Sign out of all other sessions".
     pub revoke_others: ServerAction<RevokeOtherSessions>,
+    /// Name a device (form fields `handle` and `name`).
+    pub rename: ServerAction<RenameDevice>,
 }
 
 impl SessionsActions {
@@ -37,12 +39,17 @@ impl SessionsActions {
         Self {
             revoke: ServerAction::new(),
             revoke_others: ServerAction::new(),
+            rename: ServerAction::new(),
         }
     }
 
-    /// Tracks both actions: changes whenever one of them completes.
-    pub fn version(&self) -> (usize, usize) {
-        (self.revoke.version().get(), self.revoke_others.version().get())
+    /// Tracks the actions: changes whenever one of them completes.
+    pub fn version(&self) -> (usize, usize, usize) {
+        (
+            self.revoke.version().get(),
+            self.revoke_others.version().get(),
+            self.rename.version().get(),
+        )
     }
 }
 
@@ -68,7 +75,7 @@ pub fn use_sessions_actions() -> SessionsActions {
 
 fn resource<T, Fut>(
     blocking: bool,
-    source: impl Fn() -> (usize, usize) + Send + Sync + 'static,
+    source: impl Fn() -> (usize, usize, usize) + Send + Sync + 'static,
     fetch: impl Fn() -> Fut + Send + Sync + 'static,
 ) -> Resource<T>
 where
@@ -107,6 +114,9 @@ pub struct UseDevicesReturn {
     pub revoke: ServerAction<RevokeSession>,
     /// "Sign out of all other sessions".
     pub revoke_others: ServerAction<RevokeOtherSessions>,
+    /// Name a device: an `<ActionForm>` with hidden `handle` and a `name`
+    /// field (empty removes the name).
+    pub rename: ServerAction<RenameDevice>,
 }
 
 /// The signed-in user's devices and the actions on them, with the default
@@ -142,6 +152,7 @@ pub fn use_devices_with_options(options: UseDevicesOptions) -> UseDevicesReturn 
         devices,
         revoke: actions.revoke,
         revoke_others: actions.revoke_others,
+        rename: actions.rename,
     }
 }
 
@@ -258,6 +269,6 @@ pub fn use_last_login() -> UseLastLoginReturn {
 
 /// [`use_last_login`] with options.
 pub fn use_last_login_with_options(options: UseLastLoginOptions) -> UseLastLoginReturn {
-    let last_login = resource(options.blocking, || (0, 0), last_login);
+    let last_login = resource(options.blocking, || (0, 0, 0), last_login);
     UseLastLoginReturn { last_login }
 }

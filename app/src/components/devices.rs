@@ -13,9 +13,9 @@ use super::{
     locale::with_sessions_i18n,
 };
 use crate::{
-    api::{RevokeOtherSessions, RevokeSession},
+    api::{RenameDevice, RevokeOtherSessions, RevokeSession},
     i18n::*,
-    types::{DeviceLabel, DeviceList, DeviceNotice, DeviceView, MethodLabels},
+    types::{DeviceLabel, DeviceList, DeviceNotice, DeviceView, MAX_DEVICE_NAME_CHARS, MethodLabels},
 };
 
 /// The signed-in user's devices: "This device" first, then the others, each
@@ -40,6 +40,7 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
         devices,
         revoke,
         revoke_others,
+        rename,
     } = use_devices();
     let status = NodeRef::<html::Div>::new();
     // The row (and the button) the user acted on is gone: move the focus to
@@ -62,6 +63,10 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
             <p class="sessions-subtitle">{t!(i18n, devices.subtitle)}</p>
             <div class="sessions-status" role="status" aria-live="polite" tabindex="-1" node_ref=status>
                 <ActionStatus revoke revoke_others/>
+                {move || match rename.value().get() {
+                    Some(Err(err)) => Some(view! { <ErrorMessage err/> }),
+                    _ => None,
+                }}
             </div>
             <Transition fallback=move || {
                 view! { <p class="sessions-loading" aria-busy="true">{t!(i18n, devices.loading)}</p> }
@@ -69,7 +74,7 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match devices.await {
                         Ok(list) => Either::Left(view! {
-                            <DeviceListView list revoke revoke_others sign_out_others/>
+                            <DeviceListView list revoke revoke_others rename sign_out_others/>
                         }),
                         Err(err) => Either::Right(view! {
                             <p class="sessions-empty">{t!(i18n, devices.error_title)}</p>
@@ -144,6 +149,7 @@ fn DeviceListView(
     list: DeviceList,
     revoke: ServerAction<RevokeSession>,
     revoke_others: ServerAction<RevokeOtherSessions>,
+    rename: ServerAction<RenameDevice>,
     sign_out_others: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -161,7 +167,7 @@ fn DeviceListView(
             {list
                 .devices
                 .into_iter()
-                .map(|device| view! { <DeviceRow device now clock labels revoke/> })
+                .map(|device| view! { <DeviceRow device now clock labels revoke rename/> })
                 .collect_view()}
         </ul>
         {(sign_out_others && others > 0).then(|| view! {
@@ -188,6 +194,7 @@ fn DeviceRow(
     clock: Clock,
     labels: StoredValue<MethodLabels>,
     revoke: ServerAction<RevokeSession>,
+    rename: ServerAction<RenameDevice>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let DeviceView {
@@ -203,9 +210,42 @@ fn DeviceRow(
         auth_provider,
         second_factor,
         new_device,
+        nickname,
         ..
     } = device;
-    let name = device_text(i18n, &label);
+    let label_text = device_text(i18n, &label);
+    // The user's own name for the device leads; what it is follows.
+    let name = nickname.clone().unwrap_or_else(|| label_text.clone());
+    let what = nickname
+        .is_some()
+        .then(|| view! { <span class="sessions-device__what">{label_text.clone()}</span> });
+    let rename_form = {
+        let handle = handle.clone();
+        let current_name = nickname.clone().unwrap_or_default();
+        let for_reader = label_text.clone();
+        view! {
+            <details class="sessions-rename">
+                <summary class="sessions-link">
+                    <span aria-hidden="true">{t!(i18n, devices.rename)}</span>
+                    <span class="sessions-sr-only">{t!(i18n, devices.rename_device, name = move || for_reader.clone())}</span>
+                </summary>
+                <ActionForm action=rename attr:class="sessions-rename__form">
+                    <input type="hidden" name="handle" value=handle/>
+                    <input
+                        class="sessions-input"
+                        type="text"
+                        name="name"
+                        value=current_name
+                        maxlength=MAX_DEVICE_NAME_CHARS.to_string()
+                        autocomplete="off"
+                        placeholder=move || t_string!(i18n, devices.rename_placeholder)
+                        aria-label=move || t_string!(i18n, devices.rename_label)
+                    />
+                    <button type="submit" class="sessions-button">{t!(i18n, devices.rename_save)}</button>
+                </ActionForm>
+            </details>
+        }
+    };
     let flag = country_code.as_deref().and_then(country_flag);
     let activity = move || match age(clock, now, last_seen_at) {
         RelativeAge::Now => Either::Left(t!(i18n, devices.active_now)),
@@ -267,6 +307,7 @@ fn DeviceRow(
             <div class="sessions-device__body">
                 <div class="sessions-device__title">
                     <span class="sessions-device__name">{name}</span>
+                    {what}
                     {current.then(|| view! {
                         <span class="sessions-badge sessions-badge--current">{t!(i18n, devices.this_device)}</span>
                     })}
@@ -302,6 +343,7 @@ fn DeviceRow(
                         })}
                     </span>
                 </div>
+                {rename_form}
             </div>
             {revoke_form}
         </li>

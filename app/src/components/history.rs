@@ -90,6 +90,7 @@ pub(crate) fn HistoryRow(
         new_device,
         attempts,
         occurred_at,
+        nickname,
         ..
     } = entry;
     let what = move || kind_label(i18n, kind);
@@ -138,6 +139,10 @@ pub(crate) fn HistoryRow(
                     <span class="sessions-event__device">
                         <DeviceIcon device_type small=true/>
                         " "
+                        {nickname.map(|name| view! {
+                            <span class="sessions-event__nickname">{name}</span>
+                            <span class="sessions-sep" aria-hidden="true">" · "</span>
+                        })}
                         {device}
                     </span>
                     {location.map(|location| view! {

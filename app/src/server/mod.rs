@@ -11,6 +11,7 @@
 //! | `current` | [`CurrentSession`] and its reads; the [`ReauthGate`] |
 //! | `login` | [`Login`], sign-in, sign-out, failed attempts |
 //! | `revoke` | every way a session ends on purpose (one, others, all, admin, password change, forget) |
+//! | `nicknames` | the names people give their devices |
 //! | `disavow` | "This wasn't me" links: issued for new-device e-mails, confirmed signed out |
 //! | `sweep` | expiry, timeouts, the per-user cap, trail retention |
 //! | `http` | the layer ([`SessionsLayer`]: cross-site guard, cookie manager, tracker), request facts, the [`json_api`] |
@@ -55,6 +56,7 @@ mod geo;
 mod http;
 mod ids;
 mod login;
+mod nicknames;
 mod registry;
 mod revoke;
 mod sessions;

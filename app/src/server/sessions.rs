@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     error::SessionsError,
-    types::{DeviceList, DeviceType, DeviceView, HistoryList, LastLogin, ReaderZone},
+    types::{DeviceList, DeviceType, DeviceView, HistoryEntry, HistoryList, LastLogin, ReaderZone},
 };
 
 /// The most entries [`Sessions::history`] returns to the host (its admin
@@ -176,9 +176,17 @@ impl Sessions {
             .all(self.db())
             .await
             .map_err(db_error)?;
+        let names = self.device_names(user_id).await;
+        let entries = rows
+            .into_iter()
+            .filter_map(|e| {
+                let nickname = e.device_id.as_ref().and_then(|d| names.get(d)).cloned();
+                trail::history_entry(e).map(|entry| HistoryEntry { nickname, ..entry })
+            })
+            .collect();
         Ok(HistoryList {
             now,
-            entries: rows.into_iter().filter_map(trail::history_entry).collect(),
+            entries,
             zone: ReaderZone::default(),
             method_labels: Default::default(),
         })
@@ -232,12 +240,17 @@ impl Sessions {
                 tracing::warn!(error = %err, "leptos-sessions: new-device markers unavailable");
                 Vec::new()
             });
+        let names = self.device_names(user_id).await;
         let mut devices: Vec<DeviceView> = rows
             .into_iter()
             .map(|row| {
                 let current = current_hash.is_some_and(|h| h.as_str() == row.id_hash);
                 let new_device = new_devices.contains(&row.handle);
-                device_view(row, current, new_device)
+                let nickname = row.device_id.as_ref().and_then(|d| names.get(d)).cloned();
+                DeviceView {
+                    nickname,
+                    ..device_view(row, current, new_device)
+                }
             })
             .collect();
         // Current first; the rest stay most-recent-first (stable sort).
@@ -249,6 +262,16 @@ impl Sessions {
             method_labels: Default::default(),
             notice: None,
         })
+    }
+
+    /// `user_id`'s device names; an outage only loses the names, never the list.
+    async fn device_names(&self, user_id: &str) -> std::collections::HashMap<String, String> {
+        super::nicknames::names_of(self.db(), user_id)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "leptos-sessions: device names unavailable");
+                Default::default()
+            })
     }
 
     /// Admin: every live session row of `user_id`, most recently active
@@ -319,5 +342,6 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         auth_provider: row.auth_provider,
         second_factor: row.second_factor,
         new_device,
+        nickname: None,
     }
 }

@@ -375,6 +375,17 @@ impl TestApp {
                     }
                 }),
             )
+            .route(
+                "/rename/{handle}/{name}",
+                post(
+                    |current: CurrentSession, Path((handle, name)): Path<(String, String)>| async move {
+                        match current.rename_device(&handle, &name).await {
+                            Ok(name) => Json(name).into_response(),
+                            Err(e) => err(e),
+                        }
+                    },
+                ),
+            )
             // The page a "This wasn't me" link opens, and its confirmation
             // (`scope`: `one` or `all`).
             .route(

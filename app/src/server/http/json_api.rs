@@ -37,7 +37,7 @@ use axum::{
     extract::{Path, Query, rejection::QueryRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
 };
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/sessions", get(list))
         .route("/sessions/revoke-others", post(revoke_others))
         .route("/sessions/{handle}", delete(revoke))
+        .route("/sessions/{handle}/name", put(rename))
         .route("/history", get(history))
         .route_layer(axum::middleware::from_fn(super::limit::json_api_limit))
 }
@@ -71,6 +72,13 @@ pub struct ApiError {
 pub struct Revoked {
     /// How many sessions were ended.
     pub revoked: u64,
+}
+
+/// The body and the answer of `PUT /sessions/{handle}/name`.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeviceName {
+    /// The device's name; `null` or empty removes it.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +125,25 @@ async fn revoke(current: CurrentSession, Path(handle): Path<String>) -> Response
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => error(&err),
     })
+}
+
+async fn rename(
+    current: CurrentSession,
+    Path(handle): Path<String>,
+    body: Result<Json<DeviceName>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return no_store(error(&SessionsError::Request(
+            "the body must be {\"name\": string or null}".into(),
+        )));
+    };
+    let name = body.name.unwrap_or_default();
+    answer(
+        current
+            .rename_device(&handle, &name)
+            .await
+            .map(|name| DeviceName { name }),
+    )
 }
 
 async fn revoke_others(current: CurrentSession) -> Response {

@@ -4,7 +4,7 @@
 //! fence would let another instance keep serving them, so everything that
 //! ends sessions calls [`super::RegistryStore`], which calls these.
 
-use leptos_sessions_entity::{disavowal, event, session};
+use leptos_sessions_entity::{device_name, disavowal, event, session};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::Expr,
@@ -165,7 +165,8 @@ pub(crate) async fn users_over_cap<C: ConnectionTrait>(db: &C, cap: u64) -> Resu
         .collect())
 }
 
-/// GDPR erasure: the user's rows, trail and unused "This wasn't me" links; failed attempts with their
+/// GDPR erasure: the user's rows, trail, device names and unused "This
+/// wasn't me" links; failed attempts with their
 /// identities keep the row (IP counts) but lose the identity.
 pub(super) async fn forget<C: ConnectionTrait>(
     db: &C,
@@ -184,6 +185,10 @@ pub(super) async fn forget<C: ConnectionTrait>(
         .rows_affected;
     disavowal::Entity::delete_many()
         .filter(disavowal::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    device_name::Entity::delete_many()
+        .filter(device_name::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
     if !identities.is_empty() {

@@ -26,6 +26,7 @@ pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
         auth_provider: e.auth_provider,
         second_factor: e.second_factor,
         new_device: e.new_device,
+        nickname: None,
         attempts,
         occurred_at: e.occurred_at,
     })
