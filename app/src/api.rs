@@ -106,6 +106,16 @@ pub async fn disavow_sign_in(
     current().await?.disavow(&token, everywhere.is_some()).await
 }
 
+/// Whether this request is signed in (always a 200, so a page can check
+/// quietly after the live stream said its session ended).
+///
+/// # Errors
+/// [`SessionsError::Internal`] when the layer is missing.
+#[server(endpoint = "sessions/signed_in")]
+pub async fn signed_in() -> Result<bool, SessionsError> {
+    Ok(current().await?.user_id().is_some())
+}
+
 /// How this browser last signed in, if it ever did (works signed out; never
 /// sets a cookie). Powers the "Last used" badge.
 ///

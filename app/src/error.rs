@@ -44,6 +44,9 @@ pub enum SessionsError {
     /// A device name longer than [`MAX_DEVICE_NAME_CHARS`](crate::types::MAX_DEVICE_NAME_CHARS).
     #[error("device name too long")]
     InvalidName,
+    /// Too many live streams are open (for this user or this server).
+    #[error("too many live connections")]
+    TooManyStreams,
     /// A transport or decoding problem.
     #[error("request failed: {0}")]
     Request(String),
@@ -63,6 +66,7 @@ impl SessionsError {
             Self::TooLarge => "too_large",
             Self::InvalidLink => "invalid_link",
             Self::InvalidName => "invalid_name",
+            Self::TooManyStreams => "too_many_streams",
             Self::Request(_) => "request",
         }
     }
@@ -80,6 +84,7 @@ impl SessionsError {
             Self::TooLarge,
             Self::InvalidLink,
             Self::InvalidName,
+            Self::TooManyStreams,
             Self::Request(String::new()),
         ]
     }
@@ -93,6 +98,7 @@ impl SessionsError {
             Self::InvalidHandle | Self::InvalidName | Self::Request(_) => 400,
             Self::CurrentSession => 409,
             Self::TooLarge => 413,
+            Self::TooManyStreams => 429,
             Self::ReauthRequired => 403,
             Self::Unavailable => 503,
             Self::Internal => 500,

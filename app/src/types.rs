@@ -243,6 +243,28 @@ pub struct DeviceView {
     pub nickname: Option<String>,
 }
 
+/// What the live stream (`GET /api/sessions/events`) tells an open page. It
+/// carries only what the page may show: no ids, no hashes, no IPs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum SessionEvent {
+    /// The session this page belongs to ended (or was given a new id: the
+    /// page checks which before it says "This device was signed out").
+    SignedOut,
+    /// The user signed in somewhere else.
+    SignedIn {
+        /// The new device's name parts.
+        device: DeviceLabel,
+        /// "Madrid, Spain", when known.
+        location: Option<String>,
+    },
+    /// Another session of the user changed (ended, renamed): lists reload.
+    Changed,
+}
+
+/// Where the library's layer serves the live stream (server-sent events).
+pub const SESSION_EVENTS_PATH: &str = "/api/sessions/events";
+
 /// The longest name a user can give a device (characters).
 pub const MAX_DEVICE_NAME_CHARS: usize = 64;
 
@@ -265,6 +287,10 @@ pub struct DeviceList {
     /// (JavaScript off): shown once above the list.
     #[serde(default)]
     pub notice: Option<DeviceNotice>,
+    /// Whether the page may open the live stream
+    /// ([`SESSION_EVENTS_PATH`]; `SessionsConfig::live_updates`).
+    #[serde(default)]
+    pub live: bool,
 }
 
 /// The outcome of a "Log out" or "Sign out of all other sessions" made

@@ -170,13 +170,16 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
     assert!(page.body.contains("Firefox 139 on Windows"));
     assert!(page.body.contains("This device"));
     // B's handle is in the page (data-handle on its row); nothing secret is.
+    // The handle in the (only) "Log out" form: the other device's.
     let handle = page
         .body
-        .split("data-handle=\"")
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap_or_default().to_owned())
-        .find(|h| page.body.contains(&format!("value=\"{h}\"")))
+        .split("action=\"/api/sessions/revoke\"")
+        .nth(1)
+        .and_then(|form| form.split("name=\"handle\" value=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_owned)
         .expect("a revocable row");
+    assert!(page.body.contains(&format!("value=\"{handle}\"")), "its forms carry the handle");
     for cookie in a.jar.values().chain(b.jar.values()) {
         assert!(!page.body.contains(cookie.as_str()));
     }
@@ -343,7 +346,11 @@ fn case25_no_state_changing_server_function_uses_get() {
     for (path, method) in &fns {
         let read_only = matches!(
             *path,
-            "/api/sessions/devices" | "/api/demo/me" | "/api/demo/magic-link" | "/api/demo/inbox"
+            "/api/sessions/devices"
+                | "/api/demo/me"
+                | "/api/demo/magic-link"
+                | "/api/demo/inbox"
+                | "/api/sessions/signed_in"
         );
         assert!(
             read_only || *method != axum::http::Method::GET,

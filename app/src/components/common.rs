@@ -150,6 +150,7 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, err: &SessionsError) -> &'st
         SessionsError::TooLarge => t_string!(i18n, errors.too_large),
         SessionsError::InvalidLink => t_string!(i18n, errors.invalid_link),
         SessionsError::InvalidName => t_string!(i18n, errors.invalid_name),
+        SessionsError::TooManyStreams => t_string!(i18n, errors.too_many_streams),
         SessionsError::Request(_) => t_string!(i18n, errors.request),
     }
 }

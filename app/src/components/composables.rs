@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use crate::{
     api::{RenameDevice, RevokeOtherSessions, RevokeSession, last_login, list_devices, list_history},
     error::SessionsError,
-    types::{DeviceList, HistoryList, LastLogin},
+    types::{DeviceList, HistoryList, LastLogin, SessionEvent},
 };
 
 /// The revoke actions, shared by everything below one
@@ -31,6 +31,8 @@ pub struct SessionsActions {
     pub revoke_others: ServerAction<RevokeOtherSessions>,
     /// Name a device (form fields `handle` and `name`).
     pub rename: ServerAction<RenameDevice>,
+    /// Bumped by the live stream when another session of the user changed.
+    pub live: RwSignal<usize>,
 }
 
 impl SessionsActions {
@@ -40,16 +42,17 @@ impl SessionsActions {
             revoke: ServerAction::new(),
             revoke_others: ServerAction::new(),
             rename: ServerAction::new(),
+            live: RwSignal::new(0),
         }
     }
 
-    /// Tracks the actions: changes whenever one of them completes.
-    pub fn version(&self) -> (usize, usize, usize) {
-        (
-            self.revoke.version().get(),
-            self.revoke_others.version().get(),
-            self.rename.version().get(),
-        )
+    /// Tracks the actions and the live stream: changes whenever an action
+    /// completes or the stream reports a change (each counter only grows).
+    pub fn version(&self) -> usize {
+        self.revoke.version().get()
+            + self.revoke_others.version().get()
+            + self.rename.version().get()
+            + self.live.get()
     }
 }
 
@@ -75,7 +78,7 @@ pub fn use_sessions_actions() -> SessionsActions {
 
 fn resource<T, Fut>(
     blocking: bool,
-    source: impl Fn() -> (usize, usize, usize) + Send + Sync + 'static,
+    source: impl Fn() -> usize + Send + Sync + 'static,
     fetch: impl Fn() -> Fut + Send + Sync + 'static,
 ) -> Resource<T>
 where
@@ -269,6 +272,137 @@ pub fn use_last_login() -> UseLastLoginReturn {
 
 /// [`use_last_login`] with options.
 pub fn use_last_login_with_options(options: UseLastLoginOptions) -> UseLastLoginReturn {
-    let last_login = resource(options.blocking, || (0, 0, 0), last_login);
+    let last_login = resource(options.blocking, || 0, last_login);
     UseLastLoginReturn { last_login }
+}
+
+/// Options of [`use_session_events_with_options`].
+#[derive(Clone, Copy)]
+pub struct UseSessionEventsOptions {
+    /// Open the stream only while this is `true` (e.g. once the page knows
+    /// it is signed in). Default: always.
+    pub enabled: Signal<bool>,
+}
+
+impl Default for UseSessionEventsOptions {
+    fn default() -> Self {
+        Self {
+            enabled: Signal::stored(true),
+        }
+    }
+}
+
+/// What [`use_session_events`] returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UseSessionEventsReturn {
+    /// The latest event: a sign-in elsewhere, a change, or this session's
+    /// end (checked with the server first: a session that only got a new id
+    /// keeps listening instead).
+    pub event: ReadSignal<Option<SessionEvent>>,
+    /// How many events arrived (to react to repeats of the same event).
+    pub count: ReadSignal<usize>,
+}
+
+/// The signed-in session's live stream (server-sent events from
+/// [`SESSION_EVENTS_PATH`](crate::types::SESSION_EVENTS_PATH), which the
+/// library's layer serves), for custom UIs. In the browser only: on the
+/// server, and with JavaScript off, nothing ever arrives. The stream closes
+/// when the component that opened it is cleaned up, and when the session
+/// ends. `<Devices/>` uses it to reload the lists in place and to say "This
+/// device was signed out".
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_sessions::{components::{UseSessionEventsReturn, use_session_events}, types::SessionEvent};
+///
+/// #[component]
+/// fn SignedOutBanner() -> impl IntoView {
+///     let UseSessionEventsReturn { event, .. } = use_session_events();
+///     move || matches!(event.get(), Some(SessionEvent::SignedOut)).then(|| "You were signed out.")
+/// }
+/// ```
+pub fn use_session_events() -> UseSessionEventsReturn {
+    use_session_events_with_options(UseSessionEventsOptions::default())
+}
+
+/// [`use_session_events`] with options.
+pub fn use_session_events_with_options(options: UseSessionEventsOptions) -> UseSessionEventsReturn {
+    let (event, set_event) = signal(None::<SessionEvent>);
+    let (count, set_count) = signal(0usize);
+    #[cfg(feature = "hydrate")]
+    live::open(options.enabled, move |e| {
+        set_event.set(Some(e));
+        set_count.update(|n| *n += 1);
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (options, set_event, set_count);
+    UseSessionEventsReturn { event, count }
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use leptos::{
+        prelude::*,
+        wasm_bindgen::{JsCast as _, closure::Closure},
+        web_sys::{EventSource, MessageEvent},
+    };
+
+    use crate::types::{SESSION_EVENTS_PATH, SessionEvent};
+
+    /// Opens the stream while `enabled`, handing each event to `on_event`.
+    pub(super) fn open(enabled: Signal<bool>, on_event: impl Fn(SessionEvent) + Clone + 'static) {
+        let source = StoredValue::new_local(None::<EventSource>);
+        let reopen = RwSignal::new(0usize);
+        Effect::new(move |_| {
+            reopen.track();
+            if !enabled.get() || source.with_value(Option::is_some) {
+                return;
+            }
+            let Ok(stream) = EventSource::new(SESSION_EVENTS_PATH) else {
+                return;
+            };
+            let on_event = on_event.clone();
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                let Some(text) = message.data().as_string() else {
+                    return;
+                };
+                let Ok(event) = serde_json::from_str::<SessionEvent>(&text) else {
+                    return;
+                };
+                if event != SessionEvent::SignedOut {
+                    on_event(event);
+                    return;
+                }
+                // Closed before the server ends it: no reconnect with a
+                // cookie that no longer signs anybody in.
+                source.update_value(|s| {
+                    if let Some(s) = s.take() {
+                        s.close();
+                    }
+                });
+                // A session given a new id (password change) is still signed
+                // in: keep listening on the new one.
+                let on_event = on_event.clone();
+                leptos::task::spawn_local(async move {
+                    match crate::api::signed_in().await {
+                        Ok(false) => on_event(SessionEvent::SignedOut),
+                        _ => {
+                            on_event(SessionEvent::Changed);
+                            reopen.update(|n| *n += 1);
+                        }
+                    }
+                });
+            });
+            stream.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+            source.set_value(Some(stream));
+        });
+        on_cleanup(move || {
+            source.update_value(|s| {
+                if let Some(s) = s.take() {
+                    s.close();
+                }
+            });
+        });
+    }
 }

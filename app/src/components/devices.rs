@@ -7,7 +7,7 @@ use super::{
     common::{
         Clock, ErrorMessage, age, date_text, device_text, exact_time, factor_label, iso_minute, via_label,
     },
-    composables::{UseDevicesReturn, use_devices},
+    composables::{UseDevicesReturn, UseSessionEventsOptions, use_devices, use_session_events_with_options},
     format::{RelativeAge, country_flag},
     icons::DeviceIcon,
     locale::with_sessions_i18n,
@@ -15,7 +15,9 @@ use super::{
 use crate::{
     api::{RenameDevice, RevokeOtherSessions, RevokeSession},
     i18n::*,
-    types::{DeviceLabel, DeviceList, DeviceNotice, DeviceView, MAX_DEVICE_NAME_CHARS, MethodLabels},
+    types::{
+        DeviceLabel, DeviceList, DeviceNotice, DeviceView, MAX_DEVICE_NAME_CHARS, MethodLabels, SessionEvent,
+    },
 };
 
 /// The signed-in user's devices: "This device" first, then the others, each
@@ -43,6 +45,25 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
         rename,
     } = use_devices();
     let status = NodeRef::<html::Div>::new();
+    // Live: the stream opens once the page knows it is signed in.
+    let actions = super::composables::use_sessions_actions();
+    let live = use_session_events_with_options(UseSessionEventsOptions {
+        enabled: Signal::derive(move || devices.get().is_some_and(|r| r.is_ok_and(|list| list.live))),
+    });
+    let live_notice = RwSignal::new(None::<SessionEvent>);
+    Effect::new(move |_| {
+        live.count.track();
+        let Some(event) = live.event.get_untracked() else {
+            return;
+        };
+        match &event {
+            SessionEvent::SignedOut => leave_soon(),
+            SessionEvent::SignedIn { .. } | SessionEvent::Changed => actions.live.update(|n| *n += 1),
+        }
+        if event != SessionEvent::Changed {
+            live_notice.set(Some(event));
+        }
+    });
     // The row (and the button) the user acted on is gone: move the focus to
     // the message saying what happened, instead of losing it to <body>.
     Effect::new(move |first: Option<()>| {
@@ -63,6 +84,7 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
             <p class="sessions-subtitle">{t!(i18n, devices.subtitle)}</p>
             <div class="sessions-status" role="status" aria-live="polite" tabindex="-1" node_ref=status>
                 <ActionStatus revoke revoke_others/>
+                {move || live_notice.get().map(|event| view! { <LiveNotice event/> })}
                 {move || match rename.value().get() {
                     Some(Err(err)) => Some(view! { <ErrorMessage err/> }),
                     _ => None,
@@ -108,6 +130,46 @@ fn ActionStatus(
 
 /// "Firefox 139 on Windows was logged out." ("The device was logged out."
 /// when nothing is known about it).
+/// What the live stream reported: "New sign-in: Firefox 139 on Windows ·
+/// Madrid, Spain", or "This device was signed out."
+#[component]
+fn LiveNotice(event: SessionEvent) -> impl IntoView {
+    let i18n = use_i18n();
+    match event {
+        SessionEvent::SignedIn { device, location } => {
+            let name = device_text(i18n, &device);
+            Either::Left(view! {
+                <p class="sessions-notice sessions-notice--live">
+                    {match location {
+                        Some(location) => Either::Left(t!(
+                            i18n,
+                            devices.new_sign_in_at,
+                            name = move || name.clone(),
+                            location = move || location.clone()
+                        )),
+                        None => Either::Right(t!(i18n, devices.new_sign_in, name = move || name.clone())),
+                    }}
+                </p>
+            })
+        }
+        _ => Either::Right(view! {
+            <p class="sessions-error sessions-signed-out" role="alert">{t!(i18n, devices.signed_out_live)}</p>
+        }),
+    }
+}
+
+/// After "This device was signed out": leaves the page (a reload, which the
+/// host answers as it answers any signed-out visit) once it has been read.
+fn leave_soon() {
+    #[cfg(feature = "hydrate")]
+    set_timeout(
+        || {
+            let _ = window().location().reload();
+        },
+        std::time::Duration::from_millis(1500),
+    );
+}
+
 #[component]
 fn RevokedNotice(device: DeviceLabel) -> impl IntoView {
     let i18n = use_i18n();

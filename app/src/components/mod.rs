@@ -66,8 +66,10 @@ use leptos::prelude::*;
 
 pub use composables::{
     SessionsActions, UseDevicesOptions, UseDevicesReturn, UseHistoryOptions, UseHistoryReturn,
-    UseLastLoginOptions, UseLastLoginReturn, provide_sessions_actions, use_devices, use_devices_with_options,
-    use_history, use_history_with_options, use_last_login, use_last_login_with_options, use_sessions_actions,
+    UseLastLoginOptions, UseLastLoginReturn, UseSessionEventsOptions, UseSessionEventsReturn,
+    provide_sessions_actions, use_devices, use_devices_with_options, use_history, use_history_with_options,
+    use_last_login, use_last_login_with_options, use_session_events, use_session_events_with_options,
+    use_sessions_actions,
 };
 pub use devices::Devices;
 pub use disavow::Disavow;

@@ -233,6 +233,16 @@ pub struct SessionsConfig {
     pub cross_site_guard: bool,
     /// Trail retention used by the sweep. Default: 365 days.
     pub events_retention: Option<Duration>,
+    /// Live updates: the layer serves server-sent events at
+    /// [`SESSION_EVENTS_PATH`](crate::types::SESSION_EVENTS_PATH) and
+    /// `<Devices/>` listens, so a revoked tab learns it at once and the other
+    /// tabs see new sign-ins. Default: `true`.
+    pub live_updates: bool,
+    /// The most live streams one user may hold open (tabs × devices).
+    /// Default: 8.
+    pub live_streams_per_user: usize,
+    /// The most live streams this process holds open. Default: 10,000.
+    pub live_streams_total: usize,
     /// How long a "This wasn't me" link works
     /// ([`NewDevice::disavow_url`](crate::server::NewDevice::disavow_url)); links are issued
     /// only when an `on_new_device` hook is set. `None` issues none.
@@ -318,6 +328,9 @@ impl fmt::Debug for SessionsConfig {
             .field("cross_site_guard", &self.cross_site_guard)
             .field("events_retention", &self.events_retention)
             .field("disavow_link_lifetime", &self.disavow_link_lifetime)
+            .field("live_updates", &self.live_updates)
+            .field("live_streams_per_user", &self.live_streams_per_user)
+            .field("live_streams_total", &self.live_streams_total)
             .field("geo_precision", &self.geo_precision)
             .field("max_user_agent_len", &self.max_user_agent_len)
             .field("native_app_names", &self.native_app_names)
@@ -362,6 +375,9 @@ impl SessionsConfig {
             cross_site_guard: true,
             events_retention: Some(Duration::from_secs(365 * 24 * 3600)),
             disavow_link_lifetime: Some(Duration::from_secs(7 * 24 * 3600)),
+            live_updates: true,
+            live_streams_per_user: 8,
+            live_streams_total: 10_000,
             geo_precision: 2,
             max_user_agent_len: 1024,
             native_app_names: Vec::new(),

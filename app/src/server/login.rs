@@ -171,8 +171,17 @@ impl CurrentSession {
         event.new_device = new_device;
         event.request_id = request.request_id.clone();
         event.coordinates = coordinates(&geo, self.sessions().config().geo_precision);
-        event.source = Some(init.to_source());
+        let source = init.to_source();
+        // For the user's open pages elsewhere: "New sign-in: Firefox 139 on Windows · Madrid".
+        let live = crate::types::SessionEvent::SignedIn {
+            device: stored_label!(source),
+            location: geo.label(),
+        };
+        event.source = Some(source);
         self.write_login_events(event, superseded, &meta.handle).await;
+        self.sessions()
+            .live()
+            .tell(user_id, super::live::LiveMsg::SignedIn(std::sync::Arc::new(live)));
 
         Ok(LoginOutcome {
             handle: SessionHandle::from_stored(meta.handle),

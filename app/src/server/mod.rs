@@ -11,6 +11,7 @@
 //! | `current` | [`CurrentSession`] and its reads; the [`ReauthGate`] |
 //! | `login` | [`Login`], sign-in, sign-out, failed attempts |
 //! | `revoke` | every way a session ends on purpose (one, others, all, admin, password change, forget) |
+//! | `live` | the live stream: sign-outs and sign-ins pushed to open pages (server-sent events) |
 //! | `nicknames` | the names people give their devices |
 //! | `disavow` | "This wasn't me" links: issued for new-device e-mails, confirmed signed out |
 //! | `sweep` | expiry, timeouts, the per-user cap, trail retention |
@@ -55,6 +56,7 @@ mod disavow;
 mod geo;
 mod http;
 mod ids;
+mod live;
 mod login;
 mod nicknames;
 mod registry;

@@ -72,6 +72,7 @@ impl Sessions {
                 .exec(self.db())
                 .await
                 .map_err(db_error)?;
+            self.live().tell(user_id, super::live::LiveMsg::Changed);
             return Ok(None);
         };
         device_name::Entity::insert(device_name::ActiveModel {
@@ -88,6 +89,7 @@ impl Sessions {
         .exec_without_returning(self.db())
         .await
         .map_err(db_error)?;
+        self.live().tell(user_id, super::live::LiveMsg::Changed);
         Ok(Some(name))
     }
 }

@@ -201,6 +201,7 @@ impl Sessions {
             .into_iter()
             .filter(|r| deleted.contains(&r.id_hash))
             .collect();
+        self.tell_owners(&rows);
         let ended = rows.len() as u64;
         tracing::info!(user.id = %user_id, count = ended, "password changed; other sessions ended");
         self.write_events(self.revoked_events(rows, RevokeReason::PasswordChange))
@@ -236,10 +237,22 @@ impl Sessions {
             .store()
             .delete_by_hashes(rows.iter().map(|r| r.id_hash.clone()).collect())
             .await?;
-        Ok(rows
+        let ended: Vec<session::Model> = rows
             .into_iter()
             .filter(|r| deleted.contains(&r.id_hash))
-            .collect())
+            .collect();
+        self.tell_owners(&ended);
+        Ok(ended)
+    }
+
+    /// The owners' other open pages: their device lists changed.
+    pub(crate) fn tell_owners(&self, ended: &[session::Model]) {
+        let mut users: Vec<&str> = ended.iter().filter_map(|r| r.user_id.as_deref()).collect();
+        users.sort_unstable();
+        users.dedup();
+        for user in users {
+            self.live().tell(user, super::live::LiveMsg::Changed);
+        }
     }
 
     /// Turns the registry cache (and with it the revocation fence) on as the

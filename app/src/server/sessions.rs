@@ -142,6 +142,16 @@ impl Sessions {
         &self.inner.store
     }
 
+    /// How many live streams (open signed-in pages) this process serves.
+    pub fn live_streams(&self) -> usize {
+        self.live().streams()
+    }
+
+    /// The live streams of this process.
+    pub(crate) fn live(&self) -> &std::sync::Arc<super::live::LiveHub> {
+        self.store().live()
+    }
+
     /// The server's "now" in ms since the epoch.
     pub fn now_ms(&self) -> i64 {
         self.inner.clock.now_ms()
@@ -261,6 +271,7 @@ impl Sessions {
             zone: ReaderZone::default(),
             method_labels: Default::default(),
             notice: None,
+            live: self.config().live_updates,
         })
     }
 

@@ -67,6 +67,13 @@ where
             if let Err(Unavailable) = resume(&sessions, &current).await {
                 return Ok(unavailable());
             }
+            // The live stream: answered here, with the session just resolved.
+            if sessions.config().live_updates
+                && req.method() == http::Method::GET
+                && req.uri().path() == crate::types::SESSION_EVENTS_PATH
+            {
+                return Ok(crate::server::live::respond(&current));
+            }
             let state_changing = is_state_changing(req.method());
             // A signed-in request watches its row: a sign-out the library
             // does not perform itself (the host's `Session::flush` or

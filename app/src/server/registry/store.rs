@@ -38,6 +38,7 @@ use super::{
 use crate::server::{
     clock::Clock,
     ids::{IdHash, new_handle},
+    live::LiveHub,
 };
 
 /// The registry cache in front of the store (see
@@ -72,6 +73,8 @@ pub struct RegistryStore {
     cache: Arc<OnceLock<Option<Arc<Cache>>>>,
     /// Signed-in rows whose requests are running (see `registry/watch.rs`).
     watches: Watches,
+    /// The live streams of this process, told of every row that ends.
+    live: Arc<LiveHub>,
 }
 
 impl fmt::Debug for RegistryStore {
@@ -88,7 +91,27 @@ impl RegistryStore {
             clock,
             cache: Arc::new(OnceLock::new()),
             watches: Watches::default(),
+            live: Arc::new(LiveHub::default()),
         }
+    }
+
+    /// The live streams of this process.
+    pub(crate) fn live(&self) -> &Arc<LiveHub> {
+        &self.live
+    }
+
+    /// Whether the row `id_hash` still exists (a live stream's re-check).
+    ///
+    /// # Errors
+    /// The database error.
+    pub(crate) async fn row_exists(&self, id_hash: &str) -> Result<bool, DbErr> {
+        Ok(session::Entity::find_by_id(id_hash.to_owned())
+            .select_only()
+            .column(session::Column::IdHash)
+            .into_tuple::<String>()
+            .one(&self.db)
+            .await?
+            .is_some())
     }
 
     /// Watches the row `id_hash` until the guard drops: if `SessionStore::delete`
@@ -109,7 +132,9 @@ impl RegistryStore {
             match (mode, backend) {
                 (RegistryCache::Off, _) => None,
                 (_, _) if capacity == 0 => None,
-                (_, DbBackend::Postgres) => Some(Cache::postgres(capacity, self.db.clone())),
+                (_, DbBackend::Postgres) => {
+                    Some(Cache::postgres(capacity, self.db.clone(), Arc::clone(&self.live)))
+                }
                 (RegistryCache::SingleInstance, _) => Some(Cache::local(capacity)),
                 (RegistryCache::Auto, _) => None,
             }
@@ -158,6 +183,7 @@ impl RegistryStore {
             cache.evict(evict.iter().map(String::as_str));
             cache.fence(&self.db).await;
         }
+        self.live.ended(deleted.iter().map(String::as_str));
         Ok(deleted)
     }
 
@@ -183,6 +209,7 @@ impl RegistryStore {
             cache.evict(hashes.iter().map(String::as_str));
             cache.fence(&self.db).await;
         }
+        self.live.ended(hashes.iter().map(String::as_str));
     }
 
     /// Deletes rows whose expiry passed before `now` (the sweep). Cached rows
@@ -192,6 +219,9 @@ impl RegistryStore {
     /// The database error.
     pub(crate) async fn delete_expired_before(&self, now: i64) -> Result<u64, DbErr> {
         let deleted = queries::delete_expired(&self.db, now).await?;
+        if deleted > 0 {
+            self.live.recheck_all();
+        }
         if deleted > 0
             && let Some(cache) = self.cache()
         {
@@ -207,6 +237,7 @@ impl RegistryStore {
     /// The database error.
     pub(crate) async fn forget(&self, user_id: &str, identities: Vec<String>) -> Result<(u64, u64), DbErr> {
         let removed = queries::forget(&self.db, user_id, identities).await?;
+        self.live.tell(user_id, crate::server::live::LiveMsg::Recheck);
         if let Some(cache) = self.cache() {
             cache.evict_user(user_id);
             cache.fence(&self.db).await;
@@ -439,6 +470,13 @@ impl SessionStore for RegistryStore {
         if let Some(cache) = self.cache() {
             cache.evict([id_hash.as_str()]);
         }
+        if deleted > 0 {
+            self.live.ended([id_hash.as_str()]);
+            // A sign-out: the user's other pages list one device fewer.
+            if let Some(user) = row.as_ref().and_then(|r| r.user_id.as_deref()) {
+                self.live.tell(user, crate::server::live::LiveMsg::Changed);
+            }
+        }
         // Recorded only when this call deleted the row: a concurrent
         // sign-out or revocation that got there first leaves nothing, so
         // the session's end is written once.
@@ -456,11 +494,15 @@ impl SessionStore for RegistryStore {
 #[async_trait]
 impl ExpiredDeletion for RegistryStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        session::Entity::delete_many()
+        let deleted = session::Entity::delete_many()
             .filter(session::Column::ExpiresAt.lte(self.clock.now_ms()))
             .exec(&self.db)
             .await
-            .map_err(backend)?;
+            .map_err(backend)?
+            .rows_affected;
+        if deleted > 0 {
+            self.live.recheck_all();
+        }
         Ok(())
     }
 }

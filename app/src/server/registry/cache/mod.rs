@@ -145,6 +145,8 @@ pub(crate) struct Cache {
     epoch: AtomicU64,
     /// `None`: single instance (always usable). `Some`: PostgreSQL sync.
     sync: Option<PgSync>,
+    /// Told of the rows other instances ended (PostgreSQL).
+    live: Option<Arc<crate::server::live::LiveHub>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -164,6 +166,7 @@ impl Cache {
             shard_cap,
             epoch: AtomicU64::new(0),
             sync,
+            live: None,
         }
     }
 
@@ -175,8 +178,15 @@ impl Cache {
     /// A cache kept coherent across instances through PostgreSQL
     /// notifications; starts its listener and heartbeat tasks. Serves nothing
     /// until the listener is up and its first heartbeat came back.
-    pub fn postgres(capacity: usize, db: DatabaseConnection) -> Arc<Self> {
-        let cache = Arc::new(Self::with_sync(capacity, Some(PgSync::new())));
+    pub fn postgres(
+        capacity: usize,
+        db: DatabaseConnection,
+        live: Arc<crate::server::live::LiveHub>,
+    ) -> Arc<Self> {
+        let cache = Arc::new(Self {
+            live: Some(live),
+            ..Self::with_sync(capacity, Some(PgSync::new()))
+        });
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
                 rt.spawn(listen(Arc::downgrade(&cache), db.clone()));

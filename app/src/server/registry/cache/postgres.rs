@@ -95,8 +95,14 @@ impl Cache {
         }
         if payload == "*" {
             self.evict_all();
+            if let Some(live) = &self.live {
+                live.recheck_all();
+            }
         } else if let Some(keys) = payload.strip_prefix("i:") {
             self.evict(keys.split(','));
+            if let Some(live) = &self.live {
+                live.ended(keys.split(','));
+            }
         } else if let Some(rest) = payload.strip_prefix("h:") {
             let mut parts = rest.split(':');
             let (Some(from), Some(seq), Some(sent)) = (parts.next(), parts.next(), parts.next()) else {
