@@ -8,8 +8,8 @@ mod common;
 
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
-use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
+use anyhow::Result;
+use common::{MAC_CHROME, TestApp, WIN_FIREFOX, recv};
 use http::StatusCode;
 use leptos_sessions::{
     server::{Disavowed, Hooks, NewDevice},
@@ -57,13 +57,6 @@ async fn app_with_alerts(db: DatabaseConnection) -> Result<(TestApp, Alerts)> {
     })
     .await?;
     Ok((app, Alerts { new, disowned }))
-}
-
-async fn recv<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> Result<T> {
-    tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .context("hook did not fire")?
-        .context("hook channel closed")
 }
 
 /// The token of the link a new-device alert carries.

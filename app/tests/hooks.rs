@@ -9,7 +9,7 @@ mod common;
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use anyhow::{Context as _, Result};
-use common::{MAC_CHROME, TestApp, WIN_FIREFOX};
+use common::{MAC_CHROME, TestApp, WIN_FIREFOX, recv};
 use http::StatusCode;
 use leptos_sessions::server::{
     DeviceInfo, DeviceParser, Event, GeoInfo, GeoLookup, Hooks, NewDevice, ReauthGate, RepeatedFailedLogins,
@@ -26,13 +26,6 @@ backend_tests!(
 );
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-async fn recv<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> Result<T> {
-    tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .context("hook did not fire")?
-        .context("hook channel closed")
-}
 
 /// Hooks run on their own tasks: "no (more) alert" means none arrived
 /// within a generous settling time, not none yet at this instant.

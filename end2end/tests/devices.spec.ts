@@ -37,8 +37,8 @@ for (const javaScriptEnabled of js) {
     await expect(rows.nth(1)).not.toContainText("This device");
     await expect(a.page.getByRole("button", { name: "Sign out of all other sessions" })).toBeVisible();
     // The current device has no "Log out"; the other one's names the device for screen readers.
-    await expect(rows.nth(0).locator("summary")).toHaveCount(0);
-    await expect(rows.nth(1).locator("summary")).toHaveAccessibleName(/Log out Firefox 139 on Windows/);
+    await expect(rows.nth(0).locator(".sessions-confirm summary")).toHaveCount(0);
+    await expect(rows.nth(1).locator(".sessions-confirm summary")).toHaveAccessibleName(/Log out Firefox 139 on Windows/);
     if (javaScriptEnabled) await mark(a.page);
     await screenshot(a.page, `devices-two-${javaScriptEnabled ? "js" : "nojs"}.png`);
 

@@ -132,7 +132,7 @@ export async function signOut(page: Page) {
 
 /** "Log out" on a device row, then the confirmation. */
 export async function logOutDevice(row: ReturnType<Page["locator"]>) {
-  await row.locator("summary").click();
+  await row.locator(".sessions-confirm summary").click();
   await row.getByRole("button", { name: /Yes, log out|Sí, cerrar sesión/ }).click();
 }
 

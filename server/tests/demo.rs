@@ -179,7 +179,10 @@ async fn case26_devices_page_and_no_js_revoke() -> Result<()> {
         .and_then(|rest| rest.split('"').next())
         .map(str::to_owned)
         .expect("a revocable row");
-    assert!(page.body.contains(&format!("value=\"{handle}\"")), "its forms carry the handle");
+    assert!(
+        page.body.contains(&format!("value=\"{handle}\"")),
+        "its forms carry the handle"
+    );
     for cookie in a.jar.values().chain(b.jar.values()) {
         assert!(!page.body.contains(cookie.as_str()));
     }

@@ -276,6 +276,28 @@ pub fn use_last_login_with_options(options: UseLastLoginOptions) -> UseLastLogin
     UseLastLoginReturn { last_login }
 }
 
+/// What [`use_disavow`] returns.
+#[derive(Clone, Copy)]
+pub struct UseDisavowReturn {
+    /// What the link's page shows (the sign-in, or what a confirmation
+    /// without JavaScript did); [`SessionsError::InvalidLink`] for a link
+    /// that is not valid any more.
+    pub details: Resource<Result<crate::types::DisavowDetails, SessionsError>>,
+    /// "Sign it out": an `<ActionForm>` with a hidden `token` field and an
+    /// optional `everywhere` checkbox.
+    pub confirm: ServerAction<crate::api::DisavowSignIn>,
+}
+
+/// The data and the action behind a "This wasn't me" link, for a page of
+/// your own markup (`<Disavow/>` is built on it). The resource is blocking,
+/// so the page works without JavaScript.
+pub fn use_disavow(token: Signal<String>) -> UseDisavowReturn {
+    UseDisavowReturn {
+        details: Resource::new_blocking(move || token.get(), crate::api::disavow_details),
+        confirm: ServerAction::new(),
+    }
+}
+
 /// Options of [`use_session_events_with_options`].
 #[derive(Clone, Copy)]
 pub struct UseSessionEventsOptions {

@@ -51,6 +51,7 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
         enabled: Signal::derive(move || devices.get().is_some_and(|r| r.is_ok_and(|list| list.live))),
     });
     let live_notice = RwSignal::new(None::<SessionEvent>);
+    let signed_out = move || live_notice.with(|n| matches!(n, Some(SessionEvent::SignedOut)));
     Effect::new(move |_| {
         live.count.track();
         let Some(event) = live.event.get_untracked() else {
@@ -90,21 +91,24 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
                     _ => None,
                 }}
             </div>
-            <Transition fallback=move || {
-                view! { <p class="sessions-loading" aria-busy="true">{t!(i18n, devices.loading)}</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match devices.await {
-                        Ok(list) => Either::Left(view! {
-                            <DeviceListView list revoke revoke_others rename sign_out_others/>
-                        }),
-                        Err(err) => Either::Right(view! {
-                            <p class="sessions-empty">{t!(i18n, devices.error_title)}</p>
-                            <ErrorMessage err/>
-                        }),
-                    }
-                })}
-            </Transition>
+            // Signed out: the list stays for the eye, its forms are inert.
+            <div class="sessions-devices__body" class:sessions-gone=signed_out inert=signed_out>
+                <Transition fallback=move || {
+                    view! { <p class="sessions-loading" aria-busy="true">{t!(i18n, devices.loading)}</p> }
+                }>
+                    {move || Suspend::new(async move {
+                        match devices.await {
+                            Ok(list) => Either::Left(view! {
+                                <DeviceListView list revoke revoke_others rename sign_out_others/>
+                            }),
+                            Err(err) => Either::Right(view! {
+                                <p class="sessions-empty">{t!(i18n, devices.error_title)}</p>
+                                <ErrorMessage err/>
+                            }),
+                        }
+                    })}
+                </Transition>
+            </div>
         </section>
     }
 }

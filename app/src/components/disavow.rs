@@ -5,11 +5,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     common::{Clock, ErrorMessage},
+    composables::{UseDisavowReturn, use_disavow},
     history::HistoryRow,
     locale::with_sessions_i18n,
 };
 use crate::{
-    api::{DisavowSignIn, disavow_details},
+    api::DisavowSignIn,
     i18n::*,
     types::{DisavowDetails, DisavowOutcome},
 };
@@ -47,8 +48,7 @@ pub fn Disavow(
 #[component]
 fn DisavowView(token: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let confirm = ServerAction::<DisavowSignIn>::new();
-    let details = Resource::new_blocking(move || token.get(), disavow_details);
+    let UseDisavowReturn { details, confirm } = use_disavow(token);
     let status = NodeRef::<html::Div>::new();
     Effect::new(move |first: Option<()>| {
         if first.is_some()

@@ -6,8 +6,8 @@
 //! * [`History`] — the login trail.
 //! * [`LastUsedBadge`] — "Last used" on the signed-out sign-in page.
 //! * [`Disavow`] — the page a "This wasn't me" link opens.
-//! * [`use_devices`], [`use_history`], [`use_last_login`] — the same data for
-//!   custom markup.
+//! * [`use_devices`], [`use_history`], [`use_last_login`], [`use_disavow`] —
+//!   the same data for custom markup; [`use_session_events`] — the live stream.
 //!
 //! * [`provide_sessions_locale`] — the host's own locale, for hosts with
 //!   their own leptos_i18n.
@@ -65,11 +65,11 @@ mod locale;
 use leptos::prelude::*;
 
 pub use composables::{
-    SessionsActions, UseDevicesOptions, UseDevicesReturn, UseHistoryOptions, UseHistoryReturn,
-    UseLastLoginOptions, UseLastLoginReturn, UseSessionEventsOptions, UseSessionEventsReturn,
-    provide_sessions_actions, use_devices, use_devices_with_options, use_history, use_history_with_options,
-    use_last_login, use_last_login_with_options, use_session_events, use_session_events_with_options,
-    use_sessions_actions,
+    SessionsActions, UseDevicesOptions, UseDevicesReturn, UseDisavowReturn, UseHistoryOptions,
+    UseHistoryReturn, UseLastLoginOptions, UseLastLoginReturn, UseSessionEventsOptions,
+    UseSessionEventsReturn, provide_sessions_actions, use_devices, use_devices_with_options, use_disavow,
+    use_history, use_history_with_options, use_last_login, use_last_login_with_options, use_session_events,
+    use_session_events_with_options, use_sessions_actions,
 };
 pub use devices::Devices;
 pub use disavow::Disavow;

@@ -61,6 +61,27 @@ pub(crate) enum LiveMsg {
     Recheck,
 }
 
+impl LiveMsg {
+    /// What of it other instances' streams need (sign-ins and changes; an
+    /// ending reaches them through the registry's own notifications).
+    pub(crate) fn wire(&self) -> Option<SessionEvent> {
+        match self {
+            Self::SignedIn(event) => Some((**event).clone()),
+            Self::Changed => Some(SessionEvent::Changed),
+            Self::Ended(_) | Self::Recheck => None,
+        }
+    }
+
+    /// The message of a wire event from another instance.
+    pub(crate) fn from_wire(event: SessionEvent) -> Self {
+        match event {
+            SessionEvent::SignedIn { .. } => Self::SignedIn(Arc::new(event)),
+            // A stream never takes another instance's word for its own end.
+            SessionEvent::Changed | SessionEvent::SignedOut => Self::Changed,
+        }
+    }
+}
+
 #[derive(Default)]
 struct HubState {
     /// user → channel and open streams.

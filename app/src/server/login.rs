@@ -180,8 +180,8 @@ impl CurrentSession {
         event.source = Some(source);
         self.write_login_events(event, superseded, &meta.handle).await;
         self.sessions()
-            .live()
-            .tell(user_id, super::live::LiveMsg::SignedIn(std::sync::Arc::new(live)));
+            .store()
+            .tell_live(user_id, super::live::LiveMsg::SignedIn(std::sync::Arc::new(live)));
 
         Ok(LoginOutcome {
             handle: SessionHandle::from_stored(meta.handle),

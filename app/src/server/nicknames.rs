@@ -72,7 +72,7 @@ impl Sessions {
                 .exec(self.db())
                 .await
                 .map_err(db_error)?;
-            self.live().tell(user_id, super::live::LiveMsg::Changed);
+            self.store().tell_live(user_id, super::live::LiveMsg::Changed);
             return Ok(None);
         };
         device_name::Entity::insert(device_name::ActiveModel {
@@ -89,7 +89,7 @@ impl Sessions {
         .exec_without_returning(self.db())
         .await
         .map_err(db_error)?;
-        self.live().tell(user_id, super::live::LiveMsg::Changed);
+        self.store().tell_live(user_id, super::live::LiveMsg::Changed);
         Ok(Some(name))
     }
 }

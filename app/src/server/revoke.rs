@@ -251,7 +251,7 @@ impl Sessions {
         users.sort_unstable();
         users.dedup();
         for user in users {
-            self.live().tell(user, super::live::LiveMsg::Changed);
+            self.store().tell_live(user, super::live::LiveMsg::Changed);
         }
     }
 

@@ -431,6 +431,14 @@ impl TestApp {
     }
 }
 
+/// The next payload a hook sent to `rx` (hooks run on their own tasks).
+pub async fn recv<T>(rx: &mut tokio::sync::mpsc::UnboundedReceiver<T>) -> Result<T> {
+    tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .context("hook did not fire")?
+        .context("hook channel closed")
+}
+
 /// One browser: a cookie jar and a user agent.
 pub struct Device {
     app: Router,
@@ -490,6 +498,15 @@ impl Device {
         self.request(method, path, extra, Body::from(body)).await
     }
 
+    /// The jar as a `Cookie` header value.
+    pub fn cookie_header(&self) -> String {
+        self.jar
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub fn session_cookie(&self) -> Option<&String> {
         self.jar.get("__Host-session")
     }
@@ -515,13 +532,7 @@ impl Device {
             .header("host", "app.test")
             .header("user-agent", &self.user_agent);
         if !self.jar.is_empty() {
-            let cookie = self
-                .jar
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req = req.header("cookie", cookie);
+            req = req.header("cookie", self.cookie_header());
         }
         for (k, v) in extra {
             req = req.header(*k, *v);

@@ -100,6 +100,14 @@ impl RegistryStore {
         &self.live
     }
 
+    /// `user`'s open pages, here and (PostgreSQL) on the other instances.
+    pub(crate) fn tell_live(&self, user: &str, message: crate::server::live::LiveMsg) {
+        if let (Some(cache), Some(event)) = (self.cache(), message.wire()) {
+            cache.broadcast_live(user, &event, &self.db);
+        }
+        self.live.tell(user, message);
+    }
+
     /// Whether the row `id_hash` still exists (a live stream's re-check).
     ///
     /// # Errors
@@ -474,7 +482,7 @@ impl SessionStore for RegistryStore {
             self.live.ended([id_hash.as_str()]);
             // A sign-out: the user's other pages list one device fewer.
             if let Some(user) = row.as_ref().and_then(|r| r.user_id.as_deref()) {
-                self.live.tell(user, crate::server::live::LiveMsg::Changed);
+                self.tell_live(user, crate::server::live::LiveMsg::Changed);
             }
         }
         // Recorded only when this call deleted the row: a concurrent

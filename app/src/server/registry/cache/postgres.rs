@@ -88,6 +88,33 @@ impl Cache {
     }
 
     /// Handles one notification (the listener task).
+    /// Hands a live update for `user` (a sign-in, a change) to the other
+    /// instances' streams; fire and forget.
+    pub(crate) fn broadcast_live(
+        &self,
+        user: &str,
+        event: &crate::types::SessionEvent,
+        db: &DatabaseConnection,
+    ) {
+        let Some(sync) = &self.sync else { return };
+        let Ok(json) = serde_json::to_string(&(user, event)) else {
+            return;
+        };
+        let payload = format!("l:{}:{json}", sync.instance);
+        // PostgreSQL's limit is 8000 bytes; a longer update stays local.
+        if payload.len() > 7_900 {
+            return;
+        }
+        let db = db.clone();
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                if let Err(err) = notify(&db, &payload).await {
+                    tracing::debug!(error = %err, "leptos-sessions: live update not sent to the other instances");
+                }
+            });
+        }
+    }
+
     fn on_notification(&self, payload: &str, db: &DatabaseConnection) {
         let Some(sync) = &self.sync else { return };
         if !payload.starts_with("h:") {
@@ -102,6 +129,17 @@ impl Cache {
             self.evict(keys.split(','));
             if let Some(live) = &self.live {
                 live.ended(keys.split(','));
+            }
+        } else if let Some(rest) = payload.strip_prefix("l:") {
+            // Another instance's sign-in or change, for the streams here.
+            let (Some((from, json)), Some(live)) = (rest.split_once(':'), &self.live) else {
+                return;
+            };
+            if from == sync.instance {
+                return; // told locally already
+            }
+            if let Ok((user, event)) = serde_json::from_str::<(String, crate::types::SessionEvent)>(json) {
+                live.tell(&user, crate::server::live::LiveMsg::from_wire(event));
             }
         } else if let Some(rest) = payload.strip_prefix("h:") {
             let mut parts = rest.split(':');
