@@ -52,6 +52,10 @@ pub(crate) enum LiveMsg {
     /// These rows ended (full id hashes, or the 16-hex-digit keys the
     /// PostgreSQL notifications carry).
     Ended(Arc<Vec<String>>),
+    /// These rows' sessions were given new ids (a password change, a
+    /// privilege change): their streams end quietly, and the browser
+    /// reconnects with the new cookie.
+    Cycled(Arc<Vec<String>>),
     /// The user signed in elsewhere.
     SignedIn(Arc<SessionEvent>),
     /// Something else of the user's changed.
@@ -68,7 +72,7 @@ impl LiveMsg {
         match self {
             Self::SignedIn(event) => Some((**event).clone()),
             Self::Changed => Some(SessionEvent::Changed),
-            Self::Ended(_) | Self::Recheck => None,
+            Self::Ended(_) | Self::Cycled(_) | Self::Recheck => None,
         }
     }
 
@@ -185,6 +189,15 @@ impl LiveHub {
     /// Rows ended: full id hashes or 16-hex-digit keys. Their users' streams
     /// hear of it (a stream whose own row it is then ends).
     pub(crate) fn ended<'a>(&self, hashes: impl IntoIterator<Item = &'a str>) {
+        self.route(hashes, LiveMsg::Ended);
+    }
+
+    /// Rows whose sessions got new ids: their streams end quietly.
+    pub(crate) fn cycled<'a>(&self, hashes: impl IntoIterator<Item = &'a str>) {
+        self.route(hashes, LiveMsg::Cycled);
+    }
+
+    fn route<'a>(&self, hashes: impl IntoIterator<Item = &'a str>, message: fn(Arc<Vec<String>>) -> LiveMsg) {
         let state = self.lock();
         if state.total == 0 {
             return;
@@ -199,7 +212,7 @@ impl LiveHub {
         }
         for (user, hashes) in per_user {
             if let Some(channel) = state.users.get(user) {
-                let _ = channel.tx.send(LiveMsg::Ended(Arc::new(hashes)));
+                let _ = channel.tx.send(message(Arc::new(hashes)));
             }
         }
     }
@@ -265,7 +278,14 @@ async fn next_frame(mut state: StreamState) -> Option<(Result<SseEvent, Infallib
                 state.done = true;
                 SessionEvent::SignedOut
             }
-            LiveMsg::Ended(_) | LiveMsg::Changed => SessionEvent::Changed,
+            LiveMsg::Cycled(hashes)
+                if hashes
+                    .iter()
+                    .any(|h| state.registration.id_hash.starts_with(h.as_str())) =>
+            {
+                return None;
+            }
+            LiveMsg::Ended(_) | LiveMsg::Cycled(_) | LiveMsg::Changed => SessionEvent::Changed,
             LiveMsg::SignedIn(event) => (*event).clone(),
             LiveMsg::Recheck => match state
                 .sessions

@@ -201,7 +201,7 @@ impl CurrentSession {
         // tracker must not report it as a sign-out).
         let _watch = self.state().id_hash.map(|hash| {
             let watch = self.sessions().store().watch(&hash);
-            watch.claim();
+            watch.claim_cycle();
             watch
         });
         self.session().cycle_id().await.map_err(store_error)
@@ -350,7 +350,7 @@ impl CurrentSession {
         };
         // Claimed: the row's deletion is the library's own (no `logout`).
         let watch = self.sessions().store().watch(&hash);
-        watch.claim();
+        watch.claim_cycle();
         self.session().cycle_id().await.map_err(store_error)?;
         let Some(row) = watch.take_deleted().filter(|r| !r.handle.is_empty()) else {
             // Revoked meanwhile: nothing to carry over.

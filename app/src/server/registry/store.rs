@@ -478,7 +478,10 @@ impl SessionStore for RegistryStore {
         if let Some(cache) = self.cache() {
             cache.evict([id_hash.as_str()]);
         }
-        if deleted > 0 {
+        if deleted > 0 && self.watches.is_cycling(id_hash.as_str()) {
+            // A new id for a live session: its pages reconnect with it.
+            self.live.cycled([id_hash.as_str()]);
+        } else if deleted > 0 {
             self.live.ended([id_hash.as_str()]);
             // A sign-out: the user's other pages list one device fewer.
             if let Some(user) = row.as_ref().and_then(|r| r.user_id.as_deref()) {

@@ -23,6 +23,8 @@ struct Watched {
     watchers: usize,
     /// The library is ending this row itself and writes its own event.
     claimed: bool,
+    /// ... by giving the session a new id: the session lives on.
+    cycling: bool,
     /// The row as read just before `SessionStore::delete` removed it.
     deleted: Option<session::Model>,
 }
@@ -51,6 +53,12 @@ impl Watches {
         self.lock().contains_key(id_hash)
     }
 
+    /// Whether the library is giving `id_hash`'s session a new id (its
+    /// deletion is no sign-out: live pages reconnect instead).
+    pub(crate) fn is_cycling(&self, id_hash: &str) -> bool {
+        self.lock().get(id_hash).is_some_and(|w| w.cycling)
+    }
+
     /// Keeps the row a `SessionStore::delete` just removed, for its watchers.
     pub(crate) fn deleted(&self, row: session::Model) {
         if let Some(watched) = self.lock().get_mut(&row.id_hash) {
@@ -72,6 +80,14 @@ impl Watch {
     pub(crate) fn claim(&self) {
         if let Some(watched) = self.watches.lock().get_mut(&self.id_hash) {
             watched.claimed = true;
+        }
+    }
+
+    /// [`Watch::claim`] for a new id: the session lives on under it.
+    pub(crate) fn claim_cycle(&self) {
+        if let Some(watched) = self.watches.lock().get_mut(&self.id_hash) {
+            watched.claimed = true;
+            watched.cycling = true;
         }
     }
 
