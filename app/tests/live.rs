@@ -261,6 +261,13 @@ async fn a_revocation_on_another_instance_reaches_the_stream(db: DatabaseConnect
         Some(SessionEvent::SignedIn { device, .. }) => assert_eq!(device.english(), "Chrome 137 on macOS"),
         other => panic!("expected a sign-in, got {other:?}"),
     }
+    // A touch of the row (an UPDATE, notified to every instance) is no ending.
+    app.clock.advance(Duration::from_secs(3600));
+    assert_eq!(pc.whoami().await?, "ada");
+    stream
+        .silent_for(Duration::from_millis(800))
+        .await
+        .context("a touch is not an ending")?;
     let started = Instant::now();
     other.sessions.admin_revoke_all("ada").await?;
     assert_eq!(stream.next().await?, Some(SessionEvent::SignedOut));

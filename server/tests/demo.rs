@@ -896,6 +896,51 @@ async fn case38_refusals_are_typed_4xx_on_every_path_and_big_bodies_are_413() ->
         stranger.send("GET", "/api/v1/sessions").await?.status,
         StatusCode::UNAUTHORIZED
     );
+    // The newer server functions answer typed refusals too, signed out or in.
+    let long = "token=".repeat(5000);
+    for (signed_in, path, body, status, code) in [
+        (
+            false,
+            "/api/sessions/disavow",
+            "token=x",
+            StatusCode::NOT_FOUND,
+            "\"invalid_link\"",
+        ),
+        (
+            false,
+            "/api/sessions/disavow_details",
+            "token=x",
+            StatusCode::NOT_FOUND,
+            "\"invalid_link\"",
+        ),
+        (
+            false,
+            "/api/sessions/rename",
+            "handle=x&name=y",
+            StatusCode::UNAUTHORIZED,
+            "\"not_signed_in\"",
+        ),
+        (
+            true,
+            "/api/sessions/rename",
+            "handle=x&name=y",
+            StatusCode::BAD_REQUEST,
+            "\"invalid_handle\"",
+        ),
+        (
+            false,
+            "/api/sessions/disavow",
+            long.as_str(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "\"too_large\"",
+        ),
+    ] {
+        let device = if signed_in { &mut a } else { &mut stranger };
+        let reply = device
+            .send_body("POST", path, FETCH, body.as_bytes().to_vec())
+            .await?;
+        assert_eq!((reply.status, reply.body.as_str()), (status, code), "{path}");
+    }
 
     // Bodies over the limit: 413 whether declared or streamed, on the
     // library's server functions, the JSON API, the demo's own server

@@ -312,8 +312,16 @@ impl CurrentSession {
 
     /// The pending notice, if this request carries one; it is cleared.
     pub(crate) fn take_notice(&self) -> Option<DeviceNotice> {
+        self.take_notice_if(|_| true)
+    }
+
+    /// [`CurrentSession::take_notice`], only for a notice whose value `mine`
+    /// accepts (another page's notice stays for that page).
+    pub(crate) fn take_notice_if(&self, mine: impl Fn(&str) -> bool) -> Option<DeviceNotice> {
         let name = self.notice_cookie();
-        let value = super::http::cookie_values(&self.inner.headers, &name).next()?;
+        let value = super::http::cookie_values(&self.inner.headers, &name)
+            .next()
+            .filter(|v| mine(v))?;
         self.push_cookie(format!(
             "{name}=; {}; Max-Age=0",
             self.sessions().config().cookie_attributes()

@@ -165,7 +165,7 @@ impl Sessions {
     /// [`SessionsError::InvalidLink`] for a used, expired, tampered, unknown
     /// or another account's link (nothing changed),
     /// [`SessionsError::Unavailable`].
-    #[tracing::instrument(skip_all, fields(everywhere))]
+    #[tracing::instrument(skip_all, fields(everywhere = everywhere))]
     pub async fn disavow(
         &self,
         token: &str,
@@ -185,16 +185,26 @@ impl Sessions {
             return Err(SessionsError::InvalidLink);
         }
         let ended = if everywhere {
-            self.revoke_all(&link.user_id, RevokeReason::Disavowed).await?
+            self.revoke_all(&link.user_id, RevokeReason::Disavowed).await
         } else {
             let handle = SessionHandle::from_stored(link.session_handle.clone());
             match self
                 .revoke_handle(&link.user_id, &handle, RevokeReason::Disavowed)
                 .await
             {
-                Ok(()) => 1,
-                Err(SessionsError::NotFound) => 0,
-                Err(err) => return Err(err),
+                Ok(()) => Ok(1),
+                Err(SessionsError::NotFound) => Ok(0),
+                Err(err) => Err(err),
+            }
+        };
+        let ended = match ended {
+            Ok(ended) => ended,
+            Err(err) => {
+                // Nothing ended: the link works again for the retry.
+                let _ = disavowal::Entity::insert(disavowal::ActiveModel::from(link.clone()))
+                    .exec_without_returning(self.db())
+                    .await;
+                return Err(err);
             }
         };
         tracing::info!(
@@ -235,7 +245,7 @@ impl CurrentSession {
     /// [`SessionsError::Unavailable`].
     pub async fn disavow_details(&self, token: &str) -> Result<DisavowDetails, SessionsError> {
         let now = self.sessions().now_ms();
-        if let Some(DeviceNotice::Disavowed(outcome)) = self.take_notice() {
+        if let Some(DeviceNotice::Disavowed(outcome)) = self.take_notice_if(|value| value.starts_with("d.")) {
             return Ok(DisavowDetails {
                 now,
                 sign_in: None,

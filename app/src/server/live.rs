@@ -287,12 +287,15 @@ async fn next_frame(mut state: StreamState) -> Option<(Result<SseEvent, Infallib
             }
             LiveMsg::Ended(_) | LiveMsg::Cycled(_) | LiveMsg::Changed => SessionEvent::Changed,
             LiveMsg::SignedIn(event) => (*event).clone(),
-            LiveMsg::Recheck => match state
-                .sessions
-                .store()
-                .row_exists(&state.registration.id_hash)
-                .await
-            {
+            LiveMsg::Recheck => match {
+                // Spread out: a sweep makes every open stream check once.
+                tokio::time::sleep(Duration::from_millis(rand::random::<u64>() % 2_000)).await;
+                state
+                    .sessions
+                    .store()
+                    .row_exists(&state.registration.id_hash)
+                    .await
+            } {
                 Ok(false) => {
                     state.done = true;
                     SessionEvent::SignedOut

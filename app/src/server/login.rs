@@ -201,7 +201,13 @@ impl CurrentSession {
         // tracker must not report it as a sign-out).
         let _watch = self.state().id_hash.map(|hash| {
             let watch = self.sessions().store().watch(&hash);
-            watch.claim_cycle();
+            // The same user signing in again keeps a live session (its pages
+            // reconnect); another user's is an ending.
+            if previous_user.as_deref() == Some(user_id) {
+                watch.claim_cycle();
+            } else {
+                watch.claim();
+            }
             watch
         });
         self.session().cycle_id().await.map_err(store_error)

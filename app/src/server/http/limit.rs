@@ -32,6 +32,10 @@ pub(crate) fn is_own_server_fn(path: &str) -> bool {
         api::RevokeOtherSessions::PATH,
         api::ListHistory::PATH,
         api::LastLoginCall::PATH,
+        api::RenameDevice::PATH,
+        api::DisavowDetails::PATH,
+        api::DisavowSignIn::PATH,
+        api::SignedIn::PATH,
     ]
     .contains(&path)
 }
@@ -218,6 +222,10 @@ mod tests {
             "/api/sessions/revoke_others",
             "/api/sessions/history",
             "/api/sessions/last_login",
+            "/api/sessions/rename",
+            "/api/sessions/disavow_details",
+            "/api/sessions/disavow",
+            "/api/sessions/signed_in",
         ] {
             assert!(is_own_server_fn(path), "{path}");
         }

@@ -72,7 +72,9 @@ where
                 && req.method() == http::Method::GET
                 && req.uri().path() == crate::types::SESSION_EVENTS_PATH
             {
-                return Ok(crate::server::live::respond(&current));
+                let mut res = crate::server::live::respond(&current);
+                apply_effects(&current, &mut res);
+                return Ok(res);
             }
             let state_changing = is_state_changing(req.method());
             // A signed-in request watches its row: a sign-out the library

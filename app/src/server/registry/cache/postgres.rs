@@ -117,7 +117,7 @@ impl Cache {
 
     fn on_notification(&self, payload: &str, db: &DatabaseConnection) {
         let Some(sync) = &self.sync else { return };
-        if !payload.starts_with("h:") {
+        if !payload.starts_with("h:") && !payload.starts_with("l:") {
             tracing::trace!(me = %sync.instance, payload, "registry notification");
         }
         if payload == "*" {
@@ -127,6 +127,8 @@ impl Cache {
             }
         } else if let Some(keys) = payload.strip_prefix("i:") {
             self.evict(keys.split(','));
+        } else if let Some(keys) = payload.strip_prefix("d:") {
+            // The same rows' deletion (after their `i:`): sessions that ended.
             if let Some(live) = &self.live {
                 live.ended(keys.split(','));
             }
@@ -309,6 +311,11 @@ BEGIN
     INTO payload FROM leptos_sessions_changed;
   IF payload IS NOT NULL THEN
     PERFORM pg_notify('{CHANNEL}', payload);
+    -- Deleted rows once more, for the live streams: an update (a touch)
+    -- evicts, only a deletion ends a session.
+    IF TG_OP = 'DELETE' AND payload LIKE 'i:%' THEN
+      PERFORM pg_notify('{CHANNEL}', 'd:' || substr(payload, 3));
+    END IF;
   END IF;
   RETURN NULL;
 END
