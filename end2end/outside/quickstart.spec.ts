@@ -39,7 +39,7 @@ test("quick start: two browsers, one logs the other out", async ({ browser }) =>
   mkdirSync("test-results/screenshots", { recursive: true });
   await a.page.screenshot({ path: "test-results/screenshots/outside-app.png", fullPage: true });
 
-  await rows.nth(1).locator("summary").click();
+  await rows.nth(1).locator(".sessions-confirm summary").click();
   await rows.nth(1).getByRole("button", { name: /Yes, log out/ }).click();
   await expect(rows).toHaveCount(1);
 
