@@ -219,8 +219,19 @@ pub struct DeviceView {
     pub device_type: DeviceType,
     /// Whether this is the session making the request.
     pub current: bool,
-    /// "Madrid, Spain", when a location is known.
+    /// "Madrid, Spain", when a location is known (English).
     pub location: Option<String>,
+    /// `location` in the library's other languages where it reads
+    /// differently (`"es"` → `"Londres, Reino Unido"`); see [`DeviceView::location_in`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub location_names: BTreeMap<String, String>,
+    /// Where the device is now — its latest IP's location — when that is
+    /// another place than `location`, where it signed in (English).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_location: Option<String>,
+    /// `last_seen_location` in the other languages, as `location_names`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub last_seen_location_names: BTreeMap<String, String>,
     /// ISO country code, when known.
     pub country_code: Option<String>,
     /// When the session signed in (ms since epoch).
@@ -243,6 +254,24 @@ pub struct DeviceView {
     pub nickname: Option<String>,
 }
 
+impl DeviceView {
+    /// Where it signed in, in `locale` ("Londres, Reino Unido" for `es`);
+    /// English when that language has no other name.
+    pub fn location_in(&self, locale: &str) -> Option<&str> {
+        place_in(self.location.as_deref(), &self.location_names, locale)
+    }
+
+    /// Where it is now, in `locale`, when that is another place than where
+    /// it signed in.
+    pub fn last_seen_location_in(&self, locale: &str) -> Option<&str> {
+        place_in(
+            self.last_seen_location.as_deref(),
+            &self.last_seen_location_names,
+            locale,
+        )
+    }
+}
+
 /// What the live stream (`GET /api/sessions/events`) tells an open page. It
 /// carries only what the page may show: no ids, no hashes, no IPs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -257,6 +286,9 @@ pub enum SessionEvent {
         device: DeviceLabel,
         /// "Madrid, Spain", when known.
         location: Option<String>,
+        /// `location` in the other languages (`"es"` → `"Madrid, España"`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        location_names: BTreeMap<String, String>,
     },
     /// Another session of the user changed (ended, renamed): lists reload.
     Changed,
@@ -580,8 +612,12 @@ pub struct HistoryEntry {
     pub label: DeviceLabel,
     /// Kind of device.
     pub device_type: DeviceType,
-    /// "Madrid, Spain", when a location is known.
+    /// "Madrid, Spain", when a location is known (English).
     pub location: Option<String>,
+    /// `location` in the library's other languages where it reads
+    /// differently; see [`HistoryEntry::location_in`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub location_names: BTreeMap<String, String>,
     /// ISO country code, when known.
     pub country_code: Option<String>,
     /// How the session signed in (`password`, `oauth`, ...), when known.
@@ -602,6 +638,29 @@ pub struct HistoryEntry {
     pub attempts: Option<u64>,
     /// When it happened (ms since epoch).
     pub occurred_at: i64,
+}
+
+/// The name of a place in `locale` (`"es"`, `"es-MX"`): its entry in
+/// `names`, else the English `english`.
+pub(crate) fn place_in<'a>(
+    english: Option<&'a str>,
+    names: &'a BTreeMap<String, String>,
+    locale: &str,
+) -> Option<&'a str> {
+    let language = locale.split(['-', '_']).next().unwrap_or_default();
+    names
+        .iter()
+        .find(|(l, _)| l.eq_ignore_ascii_case(language))
+        .map(|(_, n)| n.as_str())
+        .or(english)
+}
+
+impl HistoryEntry {
+    /// Where it happened, in `locale` ("Londres, Reino Unido" for `es`);
+    /// English when that language has no other name.
+    pub fn location_in(&self, locale: &str) -> Option<&str> {
+        place_in(self.location.as_deref(), &self.location_names, locale)
+    }
 }
 
 /// A user's login history, newest first.

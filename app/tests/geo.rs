@@ -162,9 +162,11 @@ fn maxmind_city_schema_gives_city_region_country_and_coordinates() -> anyhow::Re
             country_name: Some("Spain".into()),
             region: Some("Madrid".into()),
             city: Some("Madrid".into()),
+            city_names: [("es".to_owned(), "Madrid (es)".to_owned())].into(),
             latitude: Some(40.4165),
             longitude: Some(-3.70256),
-        }
+        },
+        "the city's names in the languages the database carries (this one: en, es)"
     );
     assert_eq!(madrid.label().as_deref(), Some("Madrid, Spain"));
     let london = geo

@@ -162,7 +162,7 @@ async fn other_pages_hear_sign_ins_and_changes_and_streams_are_bounded(db: Datab
     let mut pc = app.device(WIN_FIREFOX);
     let handle = pc.login("ada").await?;
     match mac_stream.next().await.context("the sign-in")? {
-        Some(SessionEvent::SignedIn { device, location }) => {
+        Some(SessionEvent::SignedIn { device, location, .. }) => {
             assert_eq!(device.english(), "Firefox 139 on Windows");
             assert_eq!(location, None, "no geo configured");
         }

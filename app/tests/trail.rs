@@ -147,6 +147,7 @@ impl GeoLookup for TableGeo {
             city: Some(city.into()),
             latitude: Some(lat),
             longitude: Some(lon),
+            ..GeoInfo::default()
         })
     }
 }

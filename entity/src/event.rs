@@ -52,8 +52,11 @@ pub struct Model {
     pub country_name: Option<String>,
     /// Region.
     pub region: Option<String>,
-    /// City.
+    /// City (English).
     pub city: Option<String>,
+    /// The city's name in other languages, as a JSON object (`{"es":"Londres"}`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub city_names: Option<String>,
     /// Latitude rounded to `geo_precision` decimals.
     pub latitude: Option<f64>,
     /// Longitude rounded to `geo_precision` decimals.

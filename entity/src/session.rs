@@ -56,8 +56,19 @@ pub struct Model {
     pub country_name: Option<String>,
     /// Region / state.
     pub region: Option<String>,
-    /// City.
+    /// City (English).
     pub city: Option<String>,
+    /// The city's name in other languages, as a JSON object (`{"es":"Londres"}`),
+    /// when the geo database carries them.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub city_names: Option<String>,
+    /// Country of the latest touched request's IP (`last_seen_ip`), when located.
+    pub last_seen_country_code: Option<String>,
+    /// City (or region) of `last_seen_ip`, when located.
+    pub last_seen_city: Option<String>,
+    /// That city's name in other languages (JSON, as `city_names`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_seen_city_names: Option<String>,
     /// Browser-continuity id (value of the signed device cookie).
     pub device_id: Option<String>,
     /// How the session signed in: password, oauth, passkey, ...

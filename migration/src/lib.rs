@@ -19,6 +19,7 @@ mod m20261124_000003_index_trail_device;
 mod m20261124_000004_index_trail_kind;
 mod m20261203_000005_create_disavowals;
 mod m20261203_000006_create_device_names;
+mod m20261203_000007_place_names;
 
 /// The migrator for the registry, the trail, "This wasn't me" links and
 /// device names.
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_index_trail_kind::Migration),
             Box::new(m20261203_000005_create_disavowals::Migration),
             Box::new(m20261203_000006_create_device_names::Migration),
+            Box::new(m20261203_000007_place_names::Migration),
         ]
     }
 

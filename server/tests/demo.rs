@@ -48,7 +48,7 @@ async fn demo_rated(
         dev_insecure_cookies: false,
         seed: true,
         seed_history,
-        geoip_db: None,
+        geoip_db: Vec::new(),
     };
     let sessions = host::sessions(db.clone(), &config).await?;
     host::seed(&sessions, &config).await?;

@@ -140,8 +140,17 @@ fn ActionStatus(
 fn LiveNotice(event: SessionEvent) -> impl IntoView {
     let i18n = use_i18n();
     match event {
-        SessionEvent::SignedIn { device, location } => {
+        SessionEvent::SignedIn {
+            device,
+            location,
+            location_names,
+        } => {
             let name = device_text(i18n, &device);
+            let location = location.map(|english| {
+                crate::types::place_in(Some(&english), &location_names, i18n.get_locale().as_str())
+                    .unwrap_or(&english)
+                    .to_owned()
+            });
             Either::Left(view! {
                 <p class="sessions-notice sessions-notice--live">
                     {match location {
@@ -268,7 +277,6 @@ fn DeviceRow(
         label,
         device_type,
         current,
-        location,
         country_code,
         signed_in_at,
         last_seen_at,
@@ -278,7 +286,10 @@ fn DeviceRow(
         new_device,
         nickname,
         ..
-    } = device;
+    } = device.clone();
+    let lang = i18n.get_locale();
+    let location = device.location_in(lang.as_str()).map(str::to_owned);
+    let seen_now = device.last_seen_location_in(lang.as_str()).map(str::to_owned);
     let label_text = device_text(i18n, &label);
     // The user's own name for the device leads; what it is follows.
     let name = nickname.clone().unwrap_or_else(|| label_text.clone());
@@ -384,13 +395,27 @@ fn DeviceRow(
                     })}
                 </div>
                 <div class="sessions-device__meta">
-                    {location.map(|location| view! {
-                        <span class="sessions-device__location" title=move || t_string!(i18n, devices.approximate)>
-                            {flag.map(|f| view! { <span class="sessions-flag" aria-hidden="true">{f}</span> " " })}
-                            {location}
-                        </span>
-                        <span class="sessions-sep" aria-hidden="true">" · "</span>
-                    })}
+                    {match (seen_now, location) {
+                        // Somewhere else now: "Madrid, Spain · was Barcelona, Spain at sign-in".
+                        (Some(now_at), Some(location)) => Either::Left(view! {
+                            <span class="sessions-device__location sessions-device__location--now" title=move || t_string!(i18n, devices.seen_now)>
+                                {now_at}
+                            </span>
+                            <span class="sessions-sep" aria-hidden="true">" · "</span>
+                            <span class="sessions-device__location sessions-device__location--was" title=move || t_string!(i18n, devices.approximate)>
+                                {flag.map(|f| view! { <span class="sessions-flag" aria-hidden="true">{f}</span> " " })}
+                                {t!(i18n, devices.was_at_sign_in, place = move || location.clone())}
+                            </span>
+                            <span class="sessions-sep" aria-hidden="true">" · "</span>
+                        }),
+                        (_, location) => Either::Right(location.map(|location| view! {
+                            <span class="sessions-device__location" title=move || t_string!(i18n, devices.approximate)>
+                                {flag.map(|f| view! { <span class="sessions-flag" aria-hidden="true">{f}</span> " " })}
+                                {location}
+                            </span>
+                            <span class="sessions-sep" aria-hidden="true">" · "</span>
+                        })),
+                    }}
                     <time class="sessions-device__activity" datetime=iso_minute(last_seen_at) title=seen_title>
                         {activity}
                     </time>

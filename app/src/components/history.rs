@@ -82,7 +82,6 @@ pub(crate) fn HistoryRow(
         reason,
         label,
         device_type,
-        location,
         country_code,
         auth_method,
         auth_provider,
@@ -92,7 +91,8 @@ pub(crate) fn HistoryRow(
         occurred_at,
         nickname,
         ..
-    } = entry;
+    } = entry.clone();
+    let location = entry.location_in(i18n.get_locale().as_str()).map(str::to_owned);
     let what = move || kind_label(i18n, kind);
     let reason = reason.filter(|r| !r.is_empty()).map(|reason| {
         let label = move || reason_label(i18n, &reason).map_or_else(|| reason.clone(), str::to_owned);

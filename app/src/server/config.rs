@@ -271,6 +271,14 @@ pub struct SessionsConfig {
     /// CDN alone: a client that reaches it directly writes these headers
     /// itself. Default: `None`.
     pub geo_headers: Option<super::GeoHeaders>,
+    /// A remote geolocation ([`AsyncGeoLookup`](super::AsyncGeoLookup)) for
+    /// requests the headers and `geo` leave unlocated. It never delays a
+    /// login: the session and its events are filled in when it answers.
+    /// Default: `None`.
+    pub async_geo: Option<Arc<dyn super::AsyncGeoLookup>>,
+    /// How long an `async_geo` answer is waited for; a later one is
+    /// dropped. Default: 10 s.
+    pub async_geo_timeout: Duration,
     /// Opt-in "repeated failed logins" detection: `(threshold, window)`. The
     /// `on_repeated_failed_logins` hook fires exactly once when an identity
     /// reaches `threshold` failures within `window`. Default: `None`.
@@ -341,6 +349,8 @@ impl fmt::Debug for SessionsConfig {
             .field("failed_login_budget", &self.failed_login_budget)
             .field("method_labels", &self.method_labels)
             .field("geo_headers", &self.geo_headers)
+            .field("async_geo", &self.async_geo.as_ref().map(|_| "configured"))
+            .field("async_geo_timeout", &self.async_geo_timeout)
             .field("hooks", &self.hooks)
             .field(
                 "require_reauthentication",
@@ -388,6 +398,8 @@ impl SessionsConfig {
             failed_login_budget: Some(FailedLoginBudget::default()),
             method_labels: std::collections::BTreeMap::new(),
             geo_headers: None,
+            async_geo: None,
+            async_geo_timeout: Duration::from_secs(10),
             hooks: Hooks::default(),
             require_reauthentication: None,
             registry_cache: RegistryCache::Auto,

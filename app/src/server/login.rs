@@ -173,12 +173,22 @@ impl CurrentSession {
         event.coordinates = coordinates(&geo, self.sessions().config().geo_precision);
         let source = init.to_source();
         // For the user's open pages elsewhere: "New sign-in: Firefox 139 on Windows · Madrid".
+        let place = crate::server::geo::place::StoredPlace::signed_in(&source);
         let live = crate::types::SessionEvent::SignedIn {
             device: stored_label!(source),
-            location: geo.label(),
+            location: place.english(),
+            location_names: place.localized(),
         };
         event.source = Some(source);
-        self.write_login_events(event, superseded, &meta.handle).await;
+        let login_event = self.write_login_events(event, superseded, &meta.handle).await;
+        if let Some(ip) = super::locate::deferred_ip(self.sessions().config(), request, &geo) {
+            super::locate::fill_in_later(
+                self.sessions(),
+                ip,
+                Some((user_id.to_owned(), meta.handle.clone())),
+                login_event.into_iter().collect(),
+            );
+        }
         self.sessions()
             .store()
             .tell_live(user_id, super::live::LiveMsg::SignedIn(std::sync::Arc::new(live)));
@@ -306,11 +316,18 @@ impl CurrentSession {
 
     /// Writes the login event (first) and the superseded rows' events, then
     /// fires `on_new_device` with the stored login event.
-    async fn write_login_events(&self, login: NewEvent, superseded: Vec<NewEvent>, handle: &str) {
+    /// Writes the login's events; the login event's id when it was written.
+    async fn write_login_events(
+        &self,
+        login: NewEvent,
+        superseded: Vec<NewEvent>,
+        handle: &str,
+    ) -> Option<i64> {
         let new_device = login.new_device;
         let mut events = vec![login];
         events.extend(superseded);
         let written = self.sessions().write_events(events).await;
+        let login_id = written.first().map(|e| e.id).filter(|id| *id != 0);
         let sessions = self.sessions();
         if new_device && let Some(login_event) = written.into_iter().next() {
             let user_id = login_event.user_id.clone().unwrap_or_default();
@@ -336,6 +353,7 @@ impl CurrentSession {
                 disavow,
             });
         }
+        login_id
     }
 
     /// Gives this signed-in session a new id (and cookie) and keeps its row:
@@ -489,6 +507,10 @@ impl CurrentSession {
         event.source = Some(source.to_source());
         tracing::info!(reason = %reason, "failed sign-in");
         let written = sessions.write_events(vec![event]).await;
+        if let Some(ip) = super::locate::deferred_ip(config, request, &geo) {
+            let ids = written.iter().map(|e| e.id).filter(|id| *id != 0).collect();
+            super::locate::fill_in_later(sessions, ip, None, ids);
+        }
 
         // Opt-in threshold crossing: fires for the attempt that makes the
         // count within the window reach the threshold, exactly once per crossing.
@@ -542,16 +564,7 @@ fn observe(config: &SessionsConfig, request: &RequestInfo) -> Observed {
         tracing::error!("leptos-sessions: device parser panicked; recording an unknown device");
         DeviceInfo::default()
     });
-    let geo = match (&config.geo, request.ip) {
-        _ if request.header_geo.is_some() => request.header_geo.clone().unwrap_or_default(),
-        (Some(geo), Some(ip)) => catch_unwind(AssertUnwindSafe(|| geo.lookup(ip)))
-            .unwrap_or_else(|_| {
-                tracing::error!("leptos-sessions: geo lookup panicked; recording no location");
-                None
-            })
-            .unwrap_or_default(),
-        _ => GeoInfo::default(),
-    };
+    let geo = super::locate::locate_now(config, request).unwrap_or_default();
     Observed { device, geo }
 }
 

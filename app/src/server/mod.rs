@@ -57,6 +57,7 @@ mod geo;
 mod http;
 mod ids;
 mod live;
+mod locate;
 mod login;
 mod nicknames;
 mod registry;
@@ -72,7 +73,7 @@ pub use self::{
     current::{CurrentSession, MissingLayer, ReauthGate},
     device::{DefaultDeviceParser, DeviceInfo, DeviceOptions, DeviceParser},
     disavow::DisavowToken,
-    geo::{GeoError, GeoHeaders, GeoInfo, GeoLookup, MaxMindGeo},
+    geo::{AsyncGeoLookup, GeoError, GeoFuture, GeoHeaders, GeoInfo, GeoLookup, MaxMindGeo},
     http::{MAX_BODY_BYTES, RequestInfo, SessionsLayer, json_api},
     ids::{CookieKey, IdHash, SessionHandle},
     login::{Login, LoginOutcome},

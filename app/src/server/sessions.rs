@@ -1,15 +1,15 @@
 //! [`Sessions`]: the library's handle (database, configuration, clock, store)
 //! and the reads a host or a page makes through it.
 
-use std::{fmt, sync::Arc};
+use std::{collections::BTreeMap, fmt, sync::Arc};
 
-use leptos_sessions_entity::{display::location_label, session};
+use leptos_sessions_entity::session;
 use leptos_sessions_migration::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::{
     Clock, ConfigError, Event, IdHash, RegistryStore, SessionsConfig, SessionsLayer, SystemClock, TrailQuery,
-    registry, trail,
+    geo::place::StoredPlace, registry, trail,
 };
 use crate::{
     error::SessionsError,
@@ -329,11 +329,14 @@ pub(crate) fn short(id_hash: &str) -> &str {
 
 /// What the device list shows of a registry row (the wire type: no IP, no hash).
 fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceView {
-    let location = location_label(
-        row.city.as_deref(),
-        row.region.as_deref(),
-        row.country_name.as_deref(),
-    );
+    let place = StoredPlace::signed_in(&row);
+    let (location, location_names) = (place.english(), place.localized());
+    let seen = StoredPlace::last_seen(&row);
+    let (last_seen_location, last_seen_location_names) = if seen.differs_from(&place) {
+        (seen.english(), seen.localized())
+    } else {
+        (None, BTreeMap::new())
+    };
     let label = stored_label!(row);
     DeviceView {
         name: row.device_name.clone().unwrap_or_else(|| label.english()),
@@ -346,6 +349,9 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         handle: row.handle,
         current,
         location,
+        location_names,
+        last_seen_location,
+        last_seen_location_names,
         country_code: row.country_code,
         signed_in_at: row.authenticated_at.unwrap_or(row.created_at),
         last_seen_at: row.last_seen_at,

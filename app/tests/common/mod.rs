@@ -440,6 +440,7 @@ pub async fn recv<T>(rx: &mut tokio::sync::mpsc::UnboundedReceiver<T>) -> Result
 }
 
 /// One browser: a cookie jar and a user agent.
+#[derive(Clone)]
 pub struct Device {
     app: Router,
     user_agent: String,

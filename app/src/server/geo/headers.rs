@@ -81,6 +81,7 @@ impl GeoHeaders {
             city: text(&self.city),
             latitude: coordinate(&self.latitude, 90.0),
             longitude: coordinate(&self.longitude, 180.0),
+            ..GeoInfo::default()
         })
     }
 }

@@ -6,16 +6,20 @@
 //! whose records are flat: `country_code`, `state1`, `city`, `latitude`,
 //! `longitude`) and answers lookups from memory in well under a microsecond.
 
-mod countries;
+pub(crate) mod countries;
 mod headers;
+pub(crate) mod place;
 mod record;
 
 pub use self::headers::GeoHeaders;
 
 use std::{
+    collections::BTreeMap,
     fmt,
+    future::Future,
     net::IpAddr,
     path::{Path, PathBuf},
+    pin::Pin,
 };
 
 use maxminddb::Reader;
@@ -31,8 +35,14 @@ pub struct GeoInfo {
     pub country_name: Option<String>,
     /// First subdivision (e.g. `"Madrid"`).
     pub region: Option<String>,
-    /// City (e.g. `"Madrid"`).
+    /// City (e.g. `"Madrid"`), in English.
     pub city: Option<String>,
+    /// The city's name in other languages, by language tag (`"es"` →
+    /// `"Londres"`), as the database has them (MaxMind carries `de`, `es`,
+    /// `fr`, `ja`, …; DB-IP lite has English only). The library keeps the
+    /// ones it renders (Spanish, French, German); countries are named in the
+    /// reader's language from their code.
+    pub city_names: BTreeMap<String, String>,
     /// Latitude, when the database has one.
     pub latitude: Option<f64>,
     /// Longitude, when the database has one.
@@ -58,6 +68,37 @@ impl GeoInfo {
 pub trait GeoLookup: Send + Sync + 'static {
     /// The location of `ip` (already canonical: no IPv4-mapped IPv6), if known.
     fn lookup(&self, ip: IpAddr) -> Option<GeoInfo>;
+}
+
+/// The future an [`AsyncGeoLookup`] answers with.
+pub type GeoFuture<'a> = Pin<Box<dyn Future<Output = Option<GeoInfo>> + Send + 'a>>;
+
+/// A lookup that answers later: a remote API (ipinfo, ipapi, a company's
+/// own service). Configured with
+/// [`SessionsConfig::async_geo`](crate::server::SessionsConfig::async_geo),
+/// it never delays a login: the session and its trail event are written
+/// without a location, and filled in when the lookup answers (within
+/// `async_geo_timeout`, else never). Must not panic; `None` when unknown.
+///
+/// ```
+/// use std::net::IpAddr;
+/// use leptos_sessions::server::{AsyncGeoLookup, GeoFuture, GeoInfo};
+///
+/// struct RemoteGeo; // holds an HTTP client in a real host
+///
+/// impl AsyncGeoLookup for RemoteGeo {
+///     fn lookup(&self, ip: IpAddr) -> GeoFuture<'_> {
+///         Box::pin(async move {
+///             // let body = self.client.get(format!("https://geo.example/{ip}")).send().await.ok()?;
+///             let _ = ip;
+///             Some(GeoInfo { country_code: Some("ES".into()), city: Some("Madrid".into()), ..GeoInfo::default() })
+///         })
+///     }
+/// }
+/// ```
+pub trait AsyncGeoLookup: Send + Sync + 'static {
+    /// The location of `ip` (canonical: no IPv4-mapped IPv6), if known.
+    fn lookup(&self, ip: IpAddr) -> GeoFuture<'_>;
 }
 
 /// Rounds a coordinate to `decimals` decimals (events store coordinates at

@@ -56,6 +56,16 @@ impl Record<'_> {
             .and_then(|p| p.name)
             .or(self.state1.and_then(|s| s.name))
             .and_then(clean);
+        let city_names = self
+            .city
+            .as_ref()
+            .map(|c| {
+                c.others
+                    .iter()
+                    .filter_map(|(lang, name)| Some(((*lang).to_owned(), clean(name)?)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let city = self.city.and_then(|c| c.name).and_then(clean);
         let (lat, lon) = match self.location {
             Some(Location {
@@ -74,6 +84,7 @@ impl Record<'_> {
             country_name,
             region,
             city,
+            city_names,
             latitude,
             longitude,
         };
@@ -92,6 +103,8 @@ fn clean(s: &str) -> Option<String> {
 struct Place<'a> {
     code: Option<&'a str>,
     name: Option<&'a str>,
+    /// `names` in the languages the library renders besides English.
+    others: Vec<(&'a str, &'a str)>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Place<'a> {
@@ -104,8 +117,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Place<'a> {
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
                 Ok(Place {
-                    code: None,
                     name: Some(v),
+                    ..Place::default()
                 })
             }
             fn visit_str<E: de::Error>(self, _v: &str) -> Result<Self::Value, E> {
@@ -116,7 +129,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Place<'a> {
                 while let Some(key) = map.next_key::<&'de str>()? {
                     match key {
                         "iso_code" => place.code = map.next_value::<Option<&'de str>>()?,
-                        "names" => place.name = map.next_value::<EnglishName<'de>>()?.0,
+                        "names" => {
+                            let names = map.next_value::<Names<'de>>()?;
+                            place.name = names.en;
+                            place.others = names.others;
+                        }
                         // Some databases put a plain `name` next to the code.
                         "name" if place.name.is_none() => {
                             place.name = map.next_value::<Option<&'de str>>()?
@@ -133,27 +150,40 @@ impl<'de: 'a, 'a> Deserialize<'de> for Place<'a> {
     }
 }
 
-/// `names.en` of a MaxMind names map.
-struct EnglishName<'a>(Option<&'a str>);
+/// A MaxMind names map: `en`, and the other languages the library renders.
+struct Names<'a> {
+    en: Option<&'a str>,
+    others: Vec<(&'a str, &'a str)>,
+}
 
-impl<'de: 'a, 'a> Deserialize<'de> for EnglishName<'a> {
+/// The languages besides English whose names are kept.
+const KEPT_LANGUAGES: [&str; 3] = ["de", "es", "fr"];
+
+impl<'de: 'a, 'a> Deserialize<'de> for Names<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct NamesVisitor<'a>(PhantomData<&'a ()>);
         impl<'de: 'a, 'a> Visitor<'de> for NamesVisitor<'a> {
-            type Value = EnglishName<'a>;
+            type Value = Names<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map of names")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut en = None;
+                let mut names = Names {
+                    en: None,
+                    others: Vec::new(),
+                };
                 while let Some(key) = map.next_key::<&'de str>()? {
                     if key == "en" {
-                        en = map.next_value::<Option<&'de str>>()?;
+                        names.en = map.next_value::<Option<&'de str>>()?;
+                    } else if KEPT_LANGUAGES.contains(&key) {
+                        if let Some(name) = map.next_value::<Option<&'de str>>()? {
+                            names.others.push((key, name));
+                        }
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
-                Ok(EnglishName(en))
+                Ok(names)
             }
         }
         deserializer.deserialize_map(NamesVisitor(PhantomData))

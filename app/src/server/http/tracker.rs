@@ -158,13 +158,27 @@ async fn resume(sessions: &Sessions, current: &CurrentSession) -> Result<(), Una
         let every = duration_ms(every);
         if now - meta.last_seen_at >= every {
             let ip = current.request().ip.map(|ip| ip.to_string());
+            // Where that IP is: the headers' or the in-memory lookup's
+            // answer in the same UPDATE; a remote lookup's after it.
+            let seen = crate::server::locate::seen_now(config, current.request());
+            let deferred = (seen.is_none() || seen == Some(Default::default()))
+                .then_some(current.request().ip.zip(ip.clone()))
+                .flatten();
             let expires_at = now.saturating_add(duration_ms(config.session_ttl));
             match sessions
                 .store()
-                .touch(&id_hash, now, now - every + 1, ip, expires_at)
+                .touch(&id_hash, now, now - every + 1, ip, seen, expires_at)
                 .await
             {
                 Ok(true) => {
+                    if let Some((addr, stored)) = deferred {
+                        crate::server::locate::fill_seen_later(
+                            sessions,
+                            id_hash.as_str().to_owned(),
+                            addr,
+                            stored,
+                        );
+                    }
                     // Slide the cookie along with the row.
                     current.push_cookie(format!(
                         "{}={}; Max-Age={}; {}",

@@ -10,6 +10,8 @@ use sea_orm::{
     sea_query::Expr,
 };
 
+use crate::server::locate::SeenPlace;
+
 /// A user's live sessions, most recently active first.
 pub(crate) async fn user_sessions<C: ConnectionTrait>(
     db: &C,
@@ -60,7 +62,8 @@ pub(super) async fn delete_by_hashes<C: ConnectionTrait>(
     Ok(deleted)
 }
 
-/// Updates `last_seen_at`/`last_seen_ip` and slides the expiry, but only if the
+/// Updates `last_seen_at`/`last_seen_ip` (and where that IP is, when
+/// `seen` says) and slides the expiry, but only if the
 /// row was not touched since `stale_before` (one conditional UPDATE; concurrent
 /// requests of one session write once).
 pub(super) async fn touch<C: ConnectionTrait>(
@@ -69,6 +72,7 @@ pub(super) async fn touch<C: ConnectionTrait>(
     now: i64,
     stale_before: i64,
     ip: Option<String>,
+    seen: Option<SeenPlace>,
     expires_at: i64,
 ) -> Result<bool, DbErr> {
     let mut update = session::Entity::update_many()
@@ -76,6 +80,15 @@ pub(super) async fn touch<C: ConnectionTrait>(
         .col_expr(session::Column::ExpiresAt, Expr::value(expires_at));
     if let Some(ip) = ip {
         update = update.col_expr(session::Column::LastSeenIp, Expr::value(ip));
+    }
+    if let Some(seen) = seen {
+        update = update
+            .col_expr(
+                session::Column::LastSeenCountryCode,
+                Expr::value(seen.country_code),
+            )
+            .col_expr(session::Column::LastSeenCity, Expr::value(seen.city))
+            .col_expr(session::Column::LastSeenCityNames, Expr::value(seen.city_names));
     }
     let res = update
         .filter(session::Column::IdHash.eq(id_hash))

@@ -266,9 +266,19 @@ impl RegistryStore {
         now: i64,
         stale_before: i64,
         ip: Option<String>,
+        seen: Option<crate::server::locate::SeenPlace>,
         expires_at: i64,
     ) -> Result<bool, DbErr> {
-        let touched = queries::touch(&self.db, id_hash.as_str(), now, stale_before, ip, expires_at).await?;
+        let touched = queries::touch(
+            &self.db,
+            id_hash.as_str(),
+            now,
+            stale_before,
+            ip,
+            seen,
+            expires_at,
+        )
+        .await?;
         if touched && let Some(cache) = self.cache() {
             cache.touched(id_hash.as_str(), now, expires_at);
         }

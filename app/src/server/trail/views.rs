@@ -2,7 +2,10 @@
 
 use leptos_sessions_entity::event;
 
-use crate::types::{DeviceType, HistoryEntry, HistoryKind};
+use crate::{
+    server::geo::place::StoredPlace,
+    types::{DeviceType, HistoryEntry, HistoryKind},
+};
 
 /// One history line from a stored event; `None` for a kind this version
 /// does not know (rows written by a newer one).
@@ -14,9 +17,12 @@ pub(crate) fn history_entry(e: event::Model) -> Option<HistoryEntry> {
         .map(DeviceType::from_db)
         .unwrap_or_default();
     let label = stored_label!(e);
+    let place = StoredPlace::of_event(&e);
+    let (location, location_names) = (place.english(), place.localized());
     Some(HistoryEntry {
         kind: HistoryKind::from_db(&e.kind)?,
-        location: e.location(),
+        location,
+        location_names,
         reason: e.reason,
         device_name: e.device_name,
         label,

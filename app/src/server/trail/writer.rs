@@ -93,6 +93,7 @@ impl NewEvent {
             country_name: s.country_name,
             region: s.region,
             city: s.city,
+            city_names: s.city_names,
             latitude: self.coordinates.map(|c| c.0),
             longitude: self.coordinates.map(|c| c.1),
             auth_method: s.auth_method,
@@ -131,6 +132,7 @@ fn active(m: event::Model) -> event::ActiveModel {
         country_name: Set(m.country_name),
         region: Set(m.region),
         city: Set(m.city),
+        city_names: Set(m.city_names),
         latitude: Set(m.latitude),
         longitude: Set(m.longitude),
         auth_method: Set(m.auth_method),
@@ -255,7 +257,10 @@ impl Sessions {
             })
             .collect();
         let models = events.into_iter().map(NewEvent::into_model).collect::<Vec<_>>();
-        let models = self.insert_with_retries(models, hooks.has_any()).await;
+        // Ids cost a round trip on some backends: only when something needs
+        // them (the hooks, a remote geo lookup filling the events in later).
+        let with_ids = hooks.has_any() || self.config().async_geo.is_some();
+        let models = self.insert_with_retries(models, with_ids).await;
         for (model, reason) in models.iter().zip(revoke_reasons) {
             if let Some(reason) = reason {
                 hooks.session_revoked(SessionRevoked {
