@@ -470,6 +470,31 @@ fn Inbox() -> impl IntoView {
     }
 }
 
+/// Whether the locations come from DB-IP's lite database, whose licence
+/// (CC BY 4.0) asks for a link on the pages that show them.
+///
+/// # Errors
+/// Never; a server function's signature.
+#[server(endpoint = "demo/geo-credit")]
+pub async fn geo_credit() -> Result<bool, ServerFnError> {
+    Ok(crate::host::uses_dbip())
+}
+
+/// "IP Geolocation by DB-IP", under the lists, when that database is loaded.
+#[component]
+fn GeoCredit() -> impl IntoView {
+    let credit = Resource::new(|| (), |()| geo_credit());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                credit.await.unwrap_or(false).then(|| view! {
+                    <p class="demo-credit"><a href="https://db-ip.com">"IP Geolocation by DB-IP"</a></p>
+                })
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -498,6 +523,7 @@ fn SettingsPage() -> impl IntoView {
         <main class="demo-main">
             <h1 class="demo-h1">{t!(i18n, settings.title)}</h1>
             <SessionsPage/>
+            <GeoCredit/>
             <Inbox/>
             <section id="password" class="demo-section" aria-labelledby="password-title">
                 <h2 id="password-title" class="sessions-title">{t!(i18n, settings.password_title)}</h2>

@@ -47,6 +47,10 @@ enum Command {
         #[arg(long = "app", value_name = "NAME")]
         native_app_names: Vec<String>,
     },
+    /// Read IP addresses from stdin, one per line, and print where the
+    /// demo's geolocation (`GEOIP_DB`, then its seed table) places each, as
+    /// one JSON object per line.
+    Geo,
 }
 
 #[tokio::main]
@@ -59,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Ua { native_app_names } => parse_user_agents(native_app_names),
+        Command::Geo => locate_addresses(&config),
         Command::AddUser {
             email,
             name,
@@ -140,6 +145,42 @@ async fn add_user(
 
 /// The `ua` subcommand: one JSON object per input line. Lines that are not
 /// UTF-8 are read lossily; blank lines are skipped.
+fn locate_addresses(config: &DemoConfig) -> anyhow::Result<()> {
+    use std::io::{BufRead as _, Write as _};
+
+    let geo = host::sessions_config(config)?
+        .geo
+        .context("the demo always configures a geolocation")?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in std::io::stdin().lock().lines() {
+        let line = line.context("reading stdin")?;
+        let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let json = match text.parse::<std::net::IpAddr>() {
+            Ok(ip) => match geo.lookup(ip) {
+                Some(g) => serde_json::json!({
+                    "ip": text,
+                    "country_code": g.country_code,
+                    "country_name": g.country_name,
+                    "region": g.region,
+                    "city": g.city,
+                    "city_names": g.city_names,
+                    "latitude": g.latitude,
+                    "longitude": g.longitude,
+                    "label": g.label(),
+                }),
+                None => serde_json::json!({ "ip": text, "label": null }),
+            },
+            Err(_) => serde_json::json!({ "ip": text, "error": "not an IP address" }),
+        };
+        writeln!(out, "{json}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 fn parse_user_agents(native_app_names: Vec<String>) -> anyhow::Result<()> {
     use std::io::{BufRead as _, Write as _};
 

@@ -85,6 +85,19 @@ impl DemoConfig {
     }
 }
 
+/// Whether `GEOIP_DB` lists one of DB-IP's files (`dbip-*.mmdb`, as
+/// `bash .ci/demo` fetches them): their licence asks for a credit link.
+pub fn uses_dbip() -> bool {
+    static DBIP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DBIP.get_or_init(|| {
+        DemoConfig::from_env().geoip_db.iter().any(|path| {
+            Path::new(path)
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().to_ascii_lowercase().starts_with("dbip"))
+        })
+    })
+}
+
 /// Connects to the database, creating the SQLite file's folder if needed.
 ///
 /// # Errors

@@ -248,7 +248,9 @@ pub async fn seed_history(
     at(now - DAY - 2 * HOUR);
     android.send(&router, "POST", "/login", &login("oauth")).await?;
     // Recent activity, so the devices read "Active 3 hours ago" and so on.
+    // The iPhone travelled: it is in London now, signed in in Madrid.
     at(now - 26 * HOUR);
+    iphone.ip = "203.0.113.40";
     iphone.send(&router, "GET", "/touch", "").await?;
     at(now - 3 * HOUR);
     mac.send(&router, "GET", "/touch", "").await?;
