@@ -205,3 +205,32 @@ for (const { locale, devices, history, thisDevice, deviceName, failed, signOut }
     await ctx.close();
   });
 }
+
+const places = [
+  { locale: "en-US", now: "London, United Kingdom", was: "was Madrid, Spain at sign-in", failed: "São Paulo, Brazil", english: [] },
+  { locale: "es-ES", now: "Londres, Reino Unido", was: "inició sesión en Madrid, España", failed: "São Paulo, Brasil", english: ["Spain", "United Kingdom", "Brazil"] },
+  { locale: "fr-FR", now: "Londres, Royaume-Uni", was: "connecté depuis Madrid, Espagne", failed: "São Paulo, Brésil", english: ["Spain", "United Kingdom", "Brazil"] },
+  { locale: "de-DE", now: "London, Vereinigtes Königreich", was: "angemeldet in Madrid, Spanien", failed: "São Paulo, Brasilien", english: ["Spain", "United Kingdom", "Brazil"] },
+] as const;
+
+for (const { locale, now, was, failed, english } of places) {
+  test(`places read in ${locale}, and a device that moved says where it is now`, async ({ browser }) => {
+    const { ctx, page, problems } = await open(browser, { userAgent: MAC_CHROME, locale });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    const ada = account("Place Reader", { history: true });
+    await signIn(page, ada.email, ada.password);
+    await hydrated(page);
+    // The seeded iPhone signed in in Madrid and is in London now.
+    const moved = page.locator(".sessions-device").filter({ has: page.locator(".sessions-device__location--now") });
+    await expect(moved).toHaveCount(1);
+    await expect(moved.locator(".sessions-device__location--now")).toHaveText(now);
+    await expect(moved.locator(".sessions-device__location--was")).toContainText(was);
+    await expect(page.locator(".sessions-event--failed_login").first()).toContainText(failed);
+    // No place on the page is left in English.
+    const lists = page.locator(".sessions-device-list, .sessions-history");
+    for (const word of english) await expect(lists).not.toContainText(word);
+    await screenshot(page, `places-${locale}.png`);
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+}

@@ -161,8 +161,9 @@ async fn resume(sessions: &Sessions, current: &CurrentSession) -> Result<(), Una
             // Where that IP is: the headers' or the in-memory lookup's
             // answer in the same UPDATE; a remote lookup's after it.
             let seen = crate::server::locate::seen_now(config, current.request());
-            let deferred = (seen.is_none() || seen == Some(Default::default()))
-                .then_some(current.request().ip.zip(ip.clone()))
+            let unlocated = seen.as_ref().is_none_or(|s| *s == Default::default());
+            let deferred = (config.async_geo.is_some() && unlocated)
+                .then(|| current.request().ip.zip(ip.clone()))
                 .flatten();
             let expires_at = now.saturating_add(duration_ms(config.session_ttl));
             match sessions

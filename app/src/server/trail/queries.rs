@@ -57,29 +57,44 @@ pub(crate) const PURGE_BATCH: u64 = 5_000;
 
 /// Deletes trail rows that occurred before `before`, in batches of
 /// [`PURGE_BATCH`] (by id, oldest first; portable: no `LIMIT` in `DELETE`).
+///
+/// Each batch is a primary-key range `(after, edge]`: bounded on both sides,
+/// so neither the batch's edge query nor its `DELETE` walks the rows earlier
+/// batches already looked at (a range open at the bottom let planners scan
+/// the `occurred_at` index from its start on every batch: quadratic in the
+/// backlog).
 pub(crate) async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64, DbErr> {
     let mut total = 0;
+    let mut after: Option<i64> = None;
     loop {
+        let in_range = |mut cond: Condition| {
+            cond = cond.add(event::Column::OccurredAt.lt(before));
+            if let Some(after) = after {
+                cond = cond.add(event::Column::Id.gt(after));
+            }
+            cond
+        };
         // The id of the last row of this batch, if the batch is full.
         let edge: Option<i64> = event::Entity::find()
             .select_only()
             .column(event::Column::Id)
-            .filter(event::Column::OccurredAt.lt(before))
+            .filter(in_range(Condition::all()))
             .order_by_asc(event::Column::Id)
             .offset(PURGE_BATCH - 1)
             .limit(1)
             .into_tuple()
             .one(db)
             .await?;
-        let mut delete = event::Entity::delete_many().filter(event::Column::OccurredAt.lt(before));
+        let mut cond = in_range(Condition::all());
         if let Some(edge) = edge {
-            delete = delete.filter(event::Column::Id.lte(edge));
+            cond = cond.add(event::Column::Id.lte(edge));
         }
-        let deleted = delete.exec(db).await?.rows_affected;
+        let deleted = event::Entity::delete_many().filter(cond).exec(db).await?.rows_affected;
         total += deleted;
-        if edge.is_none() || deleted == 0 {
+        let Some(edge) = edge else {
             return Ok(total);
-        }
+        };
+        after = Some(edge);
         // Let the requests waiting on the database go first.
         tokio::task::yield_now().await;
     }
