@@ -232,6 +232,9 @@ pub struct DeviceView {
     /// `last_seen_location` in the other languages, as `location_names`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub last_seen_location_names: BTreeMap<String, String>,
+    /// The ISO country code of `last_seen_location`, when it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_country_code: Option<String>,
     /// ISO country code, when known.
     pub country_code: Option<String>,
     /// When the session signed in (ms since epoch).

@@ -114,6 +114,7 @@ async fn places_read_in_the_readers_language_and_a_moved_device_says_where_it_is
     let row = &list.devices[0];
     assert_eq!(row.last_seen_location.as_deref(), Some("Madrid, Spain"));
     assert_eq!(row.last_seen_location_in("es"), Some("Madrid, España"));
+    assert_eq!(row.last_seen_country_code.as_deref(), Some("ES"), "its flag");
     assert_eq!(
         row.location.as_deref(),
         Some("London, United Kingdom"),

@@ -324,6 +324,7 @@ fn DeviceRow(
         }
     };
     let flag = country_code.as_deref().and_then(country_flag);
+    let flag_now = device.last_seen_country_code.as_deref().and_then(country_flag);
     let activity = move || match age(clock, now, last_seen_at) {
         RelativeAge::Now => Either::Left(t!(i18n, devices.active_now)),
         RelativeAge::Minutes(n) => {
@@ -399,11 +400,11 @@ fn DeviceRow(
                         // Somewhere else now: "Madrid, Spain · was Barcelona, Spain at sign-in".
                         (Some(now_at), Some(location)) => Either::Left(view! {
                             <span class="sessions-device__location sessions-device__location--now" title=move || t_string!(i18n, devices.seen_now)>
+                                {flag_now.map(|f| view! { <span class="sessions-flag" aria-hidden="true">{f}</span> " " })}
                                 {now_at}
                             </span>
                             <span class="sessions-sep" aria-hidden="true">" · "</span>
                             <span class="sessions-device__location sessions-device__location--was" title=move || t_string!(i18n, devices.approximate)>
-                                {flag.map(|f| view! { <span class="sessions-flag" aria-hidden="true">{f}</span> " " })}
                                 {t!(i18n, devices.was_at_sign_in, place = move || location.clone())}
                             </span>
                             <span class="sessions-sep" aria-hidden="true">" · "</span>

@@ -332,10 +332,10 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
     let place = StoredPlace::signed_in(&row);
     let (location, location_names) = (place.english(), place.localized());
     let seen = StoredPlace::last_seen(&row);
-    let (last_seen_location, last_seen_location_names) = if seen.differs_from(&place) {
-        (seen.english(), seen.localized())
+    let (last_seen_location, last_seen_location_names, last_seen_country_code) = if seen.differs_from(&place) {
+        (seen.english(), seen.localized(), row.last_seen_country_code.clone())
     } else {
-        (None, BTreeMap::new())
+        (None, BTreeMap::new(), None)
     };
     let label = stored_label!(row);
     DeviceView {
@@ -352,6 +352,7 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
         location_names,
         last_seen_location,
         last_seen_location_names,
+        last_seen_country_code,
         country_code: row.country_code,
         signed_in_at: row.authenticated_at.unwrap_or(row.created_at),
         last_seen_at: row.last_seen_at,
