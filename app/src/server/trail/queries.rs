@@ -56,45 +56,36 @@ pub(crate) async fn has_matching_device<C: ConnectionTrait>(
 pub(crate) const PURGE_BATCH: u64 = 5_000;
 
 /// Deletes trail rows that occurred before `before`, in batches of
-/// [`PURGE_BATCH`] (by id, oldest first; portable: no `LIMIT` in `DELETE`).
+/// [`PURGE_BATCH`] (oldest first; portable: no `LIMIT` in `DELETE`).
 ///
-/// Each batch is a primary-key range `(after, edge]`: bounded on both sides,
-/// so neither the batch's edge query nor its `DELETE` walks the rows earlier
-/// batches already looked at (a range open at the bottom let planners scan
-/// the `occurred_at` index from its start on every batch: quadratic in the
-/// backlog).
+/// A batch is the next [`PURGE_BATCH`] ids off the low end of the
+/// `occurred_at` index, then one `DELETE … WHERE id IN (…)`: every batch
+/// reads only the rows it deletes, whatever the planner thinks of the
+/// backlog (a batch bounded by a range on `occurred_at` and ordered by id
+/// let SQLite sort the whole backlog again for every batch).
 pub(crate) async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64, DbErr> {
     let mut total = 0;
-    let mut after: Option<i64> = None;
     loop {
-        let in_range = |mut cond: Condition| {
-            cond = cond.add(event::Column::OccurredAt.lt(before));
-            if let Some(after) = after {
-                cond = cond.add(event::Column::Id.gt(after));
-            }
-            cond
-        };
-        // The id of the last row of this batch, if the batch is full.
-        let edge: Option<i64> = event::Entity::find()
+        let ids: Vec<i64> = event::Entity::find()
             .select_only()
             .column(event::Column::Id)
-            .filter(in_range(Condition::all()))
-            .order_by_asc(event::Column::Id)
-            .offset(PURGE_BATCH - 1)
-            .limit(1)
+            .filter(event::Column::OccurredAt.lt(before))
+            .order_by_asc(event::Column::OccurredAt)
+            .limit(PURGE_BATCH)
             .into_tuple()
-            .one(db)
+            .all(db)
             .await?;
-        let mut cond = in_range(Condition::all());
-        if let Some(edge) = edge {
-            cond = cond.add(event::Column::Id.lte(edge));
+        let full = ids.len() as u64 == PURGE_BATCH;
+        if !ids.is_empty() {
+            total += event::Entity::delete_many()
+                .filter(event::Column::Id.is_in(ids))
+                .exec(db)
+                .await?
+                .rows_affected;
         }
-        let deleted = event::Entity::delete_many().filter(cond).exec(db).await?.rows_affected;
-        total += deleted;
-        let Some(edge) = edge else {
+        if !full {
             return Ok(total);
-        };
-        after = Some(edge);
+        }
         // Let the requests waiting on the database go first.
         tokio::task::yield_now().await;
     }
