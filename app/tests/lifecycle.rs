@@ -685,7 +685,7 @@ async fn a_hosts_own_sign_in_method_is_stored_and_labelled_per_locale(db: Databa
     assert_eq!(Login::custom("passkey").method, AuthMethod::Passkey);
     assert_eq!(Login::custom("passkey").custom_method, None);
     assert_eq!(Login::custom("").method, AuthMethod::Unknown);
-    assert_eq!(Login::custom(&"x".repeat(99)).method_name().len(), 40);
+    assert_eq!(Login::custom("x".repeat(99)).method_name().len(), 40);
 
     let app = TestApp::with_config(db, |c| {
         c.method_labels.insert(

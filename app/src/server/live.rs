@@ -287,23 +287,24 @@ async fn next_frame(mut state: StreamState) -> Option<(Result<SseEvent, Infallib
             }
             LiveMsg::Ended(_) | LiveMsg::Cycled(_) | LiveMsg::Changed => SessionEvent::Changed,
             LiveMsg::SignedIn(event) => (*event).clone(),
-            LiveMsg::Recheck => match {
+            LiveMsg::Recheck => {
                 // Spread out: a sweep makes every open stream check once.
                 tokio::time::sleep(Duration::from_millis(rand::random::<u64>() % 2_000)).await;
-                state
+                let exists = state
                     .sessions
                     .store()
                     .row_exists(&state.registration.id_hash)
-                    .await
-            } {
-                Ok(false) => {
-                    state.done = true;
-                    SessionEvent::SignedOut
+                    .await;
+                match exists {
+                    Ok(false) => {
+                        state.done = true;
+                        SessionEvent::SignedOut
+                    }
+                    Ok(true) => continue,
+                    // Cannot tell during an outage: say nothing; the next request decides.
+                    Err(_) => continue,
                 }
-                Ok(true) => continue,
-                // Cannot tell during an outage: say nothing; the next request decides.
-                Err(_) => continue,
-            },
+            }
         };
         return Some((frame(&event), state));
     }
@@ -343,6 +344,7 @@ pub(crate) fn respond(current: &CurrentSession) -> Response<Body> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
 

@@ -71,15 +71,14 @@ pub(crate) fn seen_now(config: &SessionsConfig, request: &RequestInfo) -> Option
     configured.then(|| SeenPlace::of(locate_now(config, request).as_ref()))
 }
 
-/// Runs the remote lookup for a login or a failed attempt off the request,
-/// then fills in the location of the session `(user_id, handle)` (when
-/// given) and of the events `event_ids`, where they still have none.
-pub(crate) fn fill_in_later(
-    sessions: &Sessions,
-    ip: IpAddr,
-    session: Option<(String, String)>,
-    event_ids: Vec<i64>,
-) {
+/// Runs the remote lookup of `ip` off the request and hands a located
+/// answer to `record`; nothing without a remote lookup or a runtime, and
+/// nothing after `async_geo_timeout`.
+fn look_up_later<F, Fut>(sessions: &Sessions, ip: IpAddr, record: F)
+where
+    F: FnOnce(Sessions, GeoInfo) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), sea_orm::DbErr>> + Send,
+{
     let (Some(lookup), Ok(runtime)) = (
         sessions.config().async_geo.clone(),
         tokio::runtime::Handle::try_current(),
@@ -97,9 +96,23 @@ pub(crate) fn fill_in_later(
                 return;
             }
         };
-        if let Err(err) = fill(&sessions, &geo, session.as_ref(), &event_ids).await {
+        if let Err(err) = record(sessions, geo).await {
             tracing::warn!(error = %err, "leptos-sessions: could not record the remote geo answer");
         }
+    });
+}
+
+/// Runs the remote lookup for a login or a failed attempt off the request,
+/// then fills in the location of the session `(user_id, handle)` (when
+/// given) and of the events `event_ids`, where they still have none.
+pub(crate) fn fill_in_later(
+    sessions: &Sessions,
+    ip: IpAddr,
+    session: Option<(String, String)>,
+    event_ids: Vec<i64>,
+) {
+    look_up_later(sessions, ip, move |sessions, geo| async move {
+        fill(&sessions, &geo, session.as_ref(), &event_ids).await
     });
 }
 
@@ -169,20 +182,9 @@ async fn fill(
 /// The remote lookup for a touched session's new IP: fills `last_seen_*`
 /// in if the row still has that IP when it answers.
 pub(crate) fn fill_seen_later(sessions: &Sessions, id_hash: String, ip: IpAddr, stored_ip: String) {
-    let (Some(lookup), Ok(runtime)) = (
-        sessions.config().async_geo.clone(),
-        tokio::runtime::Handle::try_current(),
-    ) else {
-        return;
-    };
-    let sessions = sessions.clone();
-    let timeout = sessions.config().async_geo_timeout;
-    runtime.spawn(async move {
-        let Ok(Some(geo)) = tokio::time::timeout(timeout, lookup.lookup(ip.to_canonical())).await else {
-            return;
-        };
+    look_up_later(sessions, ip, move |sessions, geo| async move {
         let seen = SeenPlace::of(Some(&geo));
-        let res = session::Entity::update_many()
+        session::Entity::update_many()
             .col_expr(
                 session::Column::LastSeenCountryCode,
                 Expr::value(seen.country_code),
@@ -192,9 +194,7 @@ pub(crate) fn fill_seen_later(sessions: &Sessions, id_hash: String, ip: IpAddr, 
             .filter(session::Column::IdHash.eq(id_hash))
             .filter(session::Column::LastSeenIp.eq(stored_ip))
             .exec(sessions.db())
-            .await;
-        if let Err(err) = res {
-            tracing::warn!(error = %err, "leptos-sessions: could not record where a session is now");
-        }
+            .await
+            .map(drop)
     });
 }

@@ -332,8 +332,13 @@ fn device_view(row: session::Model, current: bool, new_device: bool) -> DeviceVi
     let place = StoredPlace::signed_in(&row);
     let (location, location_names) = (place.english(), place.localized());
     let seen = StoredPlace::last_seen(&row);
-    let (last_seen_location, last_seen_location_names, last_seen_country_code) = if seen.differs_from(&place) {
-        (seen.english(), seen.localized(), row.last_seen_country_code.clone())
+    let (last_seen_location, last_seen_location_names, last_seen_country_code) = if seen.differs_from(&place)
+    {
+        (
+            seen.english(),
+            seen.localized(),
+            row.last_seen_country_code.clone(),
+        )
     } else {
         (None, BTreeMap::new(), None)
     };

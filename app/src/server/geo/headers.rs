@@ -87,6 +87,7 @@ impl GeoHeaders {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 mod tests {
     use http::{HeaderMap, HeaderValue};
 
