@@ -323,6 +323,13 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
                 os_report.add("family (all)", family_hit, miss);
                 if MAINSTREAM_OS.contains(&expected) {
                     os_report.add("family (mainstream OS)", family_hit, miss);
+                    // Browser-shaped user agents (not HTTP libraries or apps
+                    // that happen to name an OS): the rows a person signs in
+                    // from.
+                    let browser_shaped = ua.starts_with("Mozilla/") || ua.starts_with("Opera/");
+                    if browser_shaped {
+                        os_report.add("family (mainstream OS, browser UAs)", family_hit, miss);
+                    }
                     // macOS 10.15.7 and Windows NT 10.0 are frozen: we drop
                     // them on purpose, so majors are measured where real.
                     let frozen = ua.contains("10_15_7")

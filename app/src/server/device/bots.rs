@@ -1,5 +1,9 @@
 //! Bots: the markers that give an automated client away, and its name.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Substrings (lower case) that mark automated clients.
 const BOT_MARKERS: &[&str] = &[
     "bot/",
@@ -63,19 +67,29 @@ const BOT_MARKERS: &[&str] = &[
     "archive",
 ];
 
+static MARKERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(BOT_MARKERS)
+        .ok()
+});
+
 pub(super) fn looks_like_bot(ua: &str) -> bool {
-    let lower = ua.to_ascii_lowercase();
-    if lower.ends_with("bot") {
+    let bytes = ua.as_bytes();
+    if bytes.len() >= 3 && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"bot") {
         return true;
     }
-    BOT_MARKERS.iter().any(|m| {
-        lower.find(m).is_some_and(|at| {
-            // "Cubot", "Robot" phone brands: a marker `bot…` must start a word.
-            !(m.starts_with("bot")
-                && at > 0
-                && lower.as_bytes().get(at - 1).is_some_and(u8::is_ascii_alphabetic)
-                && (lower[..at].ends_with("cu") || lower[..at].ends_with("ro")))
-        })
+    let Some(markers) = MARKERS.as_ref() else {
+        return false;
+    };
+    // Overlapping matches: "Cubot" must not hide a later real marker.
+    markers.find_overlapping_iter(ua).any(|m| {
+        let at = m.start();
+        let marker = BOT_MARKERS[m.pattern().as_usize()];
+        // "Cubot", "Robot" phone brands: a marker `bot…` must start a word.
+        !(marker.starts_with("bot")
+            && at >= 2
+            && (bytes[at - 2..at].eq_ignore_ascii_case(b"cu") || bytes[at - 2..at].eq_ignore_ascii_case(b"ro")))
     })
 }
 

@@ -28,6 +28,7 @@ mod bots;
 mod client_hints;
 mod headers;
 mod native;
+mod scan;
 mod tokens;
 mod web;
 

@@ -9,6 +9,7 @@ use super::{
     DeviceInfo, DeviceType,
     bots::{bot_name, looks_like_bot},
     native::apple_native_http,
+    scan::{BROWSER_TOKENS, safari_from_build, scan},
     tokens::{clean_model, find_token, is_noise_field, product_version, sane_version, token_version},
 };
 
@@ -23,6 +24,38 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
     if ua.is_empty() {
         return DeviceInfo::default();
     }
+    if !looks_like_bot(ua) {
+        let (parts, found) = scan(ua);
+        if let (Some((browser, browser_version)), Some((os, os_version))) = (found.browser, found.os)
+            && !parts.products().iter().any(|(name, _)| *name == "CFNetwork")
+        {
+            let mut info = DeviceInfo {
+                browser_name: Some(browser.to_owned()),
+                browser_version,
+                os_name: Some(os.to_owned()),
+                os_version,
+                device_type: match os {
+                    "Windows" | "macOS" | "ChromeOS" | "BSD" => DeviceType::Desktop,
+                    "iOS" | "iPadOS" | "Android" | "Windows Phone" => DeviceType::Smartphone,
+                    _ => DeviceType::Unknown,
+                },
+                ..DeviceInfo::default()
+            };
+            let woothee_os = match os {
+                "iPadOS" => "iPad",
+                other => other,
+            };
+            refine_os(&mut info, ua, woothee_os);
+            refine_type(&mut info, ua);
+            return info;
+        }
+    }
+    parse_woothee(ua)
+}
+
+/// The fallback for user agents the scanner cannot place (feature phones,
+/// consoles, crawlers, HTTP libraries): woothee, then the same refinements.
+fn parse_woothee(ua: &str) -> DeviceInfo {
     let mut info = DeviceInfo::default();
     let mut woothee_category = "";
     let mut woothee_os = "";
@@ -71,6 +104,16 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
         info.browser_version = Some(real);
     }
     refine_os(&mut info, ua, woothee_os);
+    if info.browser_name.as_deref() == Some("Safari") {
+        // woothee reads a WebKit build (`Safari/6533.18.5`) as Safari's version.
+        info.browser_version = token_version(ua, "Version/").flatten().or_else(|| {
+            if matches!(info.os_name.as_deref(), Some("iOS" | "iPadOS")) {
+                info.os_version.as_deref().and_then(|v| v.split('.').next()).map(str::to_owned)
+            } else {
+                token_version(ua, "Safari/").flatten().as_deref().and_then(safari_from_build)
+            }
+        });
+    }
     if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
@@ -134,80 +177,6 @@ fn normalize_os(os: &str, version: &str) -> (Option<String>, Option<String>) {
         other => (known(other), version),
     }
 }
-
-/// Product tokens woothee does not know (or confuses), most specific first:
-/// `(product name as in the UA, display name)`.
-const BROWSER_TOKENS: &[(&str, &str)] = &[
-    // In-app browsers: their UA also carries Chrome/Safari and often `wv`.
-    ("FBAV", "Facebook"),
-    ("FBSV", "Facebook"),
-    ("Instagram", "Instagram"),
-    ("Pinterest", "Pinterest"),
-    ("MicroMessenger", "WeChat"),
-    ("musical_ly", "TikTok"),
-    ("Snapchat", "Snapchat"),
-    ("GSA", "Google"),
-    // Chromium-based and others that also say Chrome/ or Safari/.
-    ("EdgA", "Edge"),
-    ("EdgiOS", "Edge"),
-    ("Edg", "Edge"),
-    ("Edge", "Edge"),
-    ("OPR", "Opera"),
-    ("OPT", "Opera Touch"),
-    ("OPiOS", "Opera Mini"),
-    ("OPX", "Opera"),
-    ("OPRGX", "Opera GX"),
-    ("SamsungBrowser", "Samsung Internet"),
-    ("YaBrowser", "Yandex Browser"),
-    ("YaSearchBrowser", "Yandex Browser"),
-    ("Vivaldi", "Vivaldi"),
-    ("Whale", "Whale"),
-    ("Brave", "Brave"),
-    ("brave", "Brave"),
-    ("DuckDuckGo", "DuckDuckGo"),
-    ("Ddg", "DuckDuckGo"),
-    ("UCBrowser", "UC Browser"),
-    ("UBrowser", "UC Browser"),
-    ("UCMobile", "UC Browser"),
-    ("UCWEB", "UC Browser"),
-    ("UC Browser", "UC Browser"),
-    ("Opera Mini", "Opera Mini"),
-    ("MiuiBrowser", "MIUI Browser"),
-    ("HuaweiBrowser", "Huawei Browser"),
-    ("HONORBrowser", "Honor Browser"),
-    ("HeyTapBrowser", "HeyTap Browser"),
-    ("VivoBrowser", "Vivo Browser"),
-    ("Silk", "Amazon Silk"),
-    ("QQBrowser", "QQ Browser"),
-    ("MQQBrowser", "QQ Browser"),
-    ("Puffin", "Puffin"),
-    ("AvastSecureBrowser", "Avast Secure Browser"),
-    ("Avast", "Avast Secure Browser"),
-    ("AlohaBrowser", "Aloha Browser"),
-    ("CocCoc", "Coc Coc"),
-    ("coc_coc_browser", "Coc Coc"),
-    ("Iron", "Iron"),
-    ("Falkon", "Falkon"),
-    ("QupZilla", "QupZilla"),
-    ("QtWebEngine", "Qt Web Engine"),
-    ("Electron", "Electron"),
-    ("HeadlessChrome", "Headless Chrome"),
-    ("CriOS", "Chrome"),
-    ("FxiOS", "Firefox"),
-    ("Focus", "Firefox Focus"),
-    ("Klar", "Firefox Klar"),
-    ("PaleMoon", "Pale Moon"),
-    ("Waterfox", "Waterfox"),
-    ("SeaMonkey", "SeaMonkey"),
-    ("Iceweasel", "Iceweasel"),
-    ("IceCat", "IceCat"),
-    ("Thunderbird", "Thunderbird"),
-    ("Epiphany", "Epiphany"),
-    ("Konqueror", "Konqueror"),
-    ("Midori", "Midori"),
-    ("Chromium", "Chromium"),
-    ("IEMobile", "IE Mobile"),
-];
 
 fn refine_browser(ua: &str, os: Option<&str>) -> Option<(&'static str, Option<String>)> {
     for (token, name) in BROWSER_TOKENS {
@@ -357,7 +326,8 @@ fn android_comment(ua: &str) -> Option<(Option<String>, Option<String>)> {
 
 fn refine_type(info: &mut DeviceInfo, ua: &str) {
     let os = info.os_name.as_deref();
-    let tablet = ua.contains("iPad")
+    let tablet = os == Some("iPadOS")
+        || ua.contains("iPad")
         || ua.contains("Tablet")
         || ua.contains("Kindle")
         || ua.contains("Silk/")
