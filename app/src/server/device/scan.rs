@@ -206,6 +206,7 @@ pub(super) const BROWSER_TOKENS: &[(&str, &str)] = &[
     ("Konqueror", "Konqueror"),
     ("Midori", "Midori"),
     ("Chromium", "Chromium"),
+    ("Camino", "Camino"),
     ("IEMobile", "IE Mobile"),
 ];
 
@@ -296,7 +297,8 @@ fn browser_token_rank(name: &str) -> Option<usize> {
         "Konqueror" => 63,
         "Midori" => 64,
         "Chromium" => 65,
-        "IEMobile" => 66,
+        "Camino" => 66,
+        "IEMobile" => 67,
         _ => return None,
     })
 }
@@ -349,8 +351,10 @@ fn scan_browser<'a>(s: &Scan<'a>, os: Option<(&str, Option<&str>)>) -> Option<(&
     }
     for field in s.fields() {
         if let Some(rest) = field.strip_prefix("Opera Mini/") {
-            // `Opera Mini/att/4.2.14812`: the version is the last part.
-            consider("Opera Mini", rest.rsplit('/').next().unwrap_or(""));
+            // `Opera Mini/att/4.2.14812`, `Opera Mini/7.6.35766/35.5706`:
+            // the first part that is a version.
+            let version = rest.split('/').find(|p| p.starts_with(|c: char| c.is_ascii_digit()));
+            consider("Opera Mini", version.unwrap_or(""));
             continue;
         }
         let (name, version) = field.split_once('/').unwrap_or((field, ""));
@@ -400,9 +404,7 @@ fn scan_browser<'a>(s: &Scan<'a>, os: Option<(&str, Option<&str>)>) -> Option<(&
         .and_then(|t| t.split('.').next())
         .and_then(|m| m.parse::<u32>().ok());
     if let Some(v) = msie {
-        let real = trident_major
-            .filter(|m| (4..=8).contains(m))
-            .map(|m| format!("{}.0", m + 4));
+        let real = trident_major.and_then(ie_from_trident);
         return Some(("Internet Explorer", real.or_else(|| clean_version(v))));
     }
     if trident_major.is_some_and(|m| m >= 7)
@@ -455,6 +457,16 @@ fn scan_browser<'a>(s: &Scan<'a>, os: Option<(&str, Option<&str>)>) -> Option<(&
     None
 }
 
+/// IE in compatibility view claims an older `MSIE`; Trident tells the truth
+/// (4 → 8 … 7 → 11; 8 was IE 11 on Windows 10 previews).
+pub(super) fn ie_from_trident(major: u32) -> Option<String> {
+    match major {
+        4..=7 => Some(format!("{}.0", major + 4)),
+        8 => Some("11.0".into()),
+        _ => None,
+    }
+}
+
 /// Safari 1–2 had no `Version/` token; their `Safari/` build numbers are
 /// published (85 → 1.0, 125 → 1.2, 312 → 1.3, 412–419 → 2.0). Later builds
 /// (`Safari/6533.18.5`) say nothing reliable about the version.
@@ -480,6 +492,15 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
         for field in comment.split(';').map(|f| f.trim_matches([' ', '+'])) {
             if field.is_empty() {
                 continue;
+            }
+            if field.starts_with("Xbox")
+                || field.starts_with("PlayStation")
+                || field.starts_with("Nintendo")
+                || field.starts_with("SMART-TV")
+                || field.starts_with("SmartTV")
+            {
+                // Consoles and TVs: woothee knows them as appliances.
+                return None;
             }
             if let Some(rest) = field.strip_prefix("Android") {
                 let rest = rest.trim_start_matches([' ', '/', '-']);

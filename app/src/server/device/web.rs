@@ -9,7 +9,7 @@ use super::{
     DeviceInfo, DeviceType,
     bots::{bot_name, looks_like_bot},
     native::apple_native_http,
-    scan::{BROWSER_TOKENS, safari_from_build, scan},
+    scan::{BROWSER_TOKENS, ie_from_trident, safari_from_build, scan},
     tokens::{clean_model, find_token, is_noise_field, product_version, sane_version, token_version},
 };
 
@@ -24,38 +24,54 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
     if ua.is_empty() {
         return DeviceInfo::default();
     }
-    if !looks_like_bot(ua) {
-        let (parts, found) = scan(ua);
-        if let (Some((browser, browser_version)), Some((os, os_version))) = (found.browser, found.os)
-            && !parts.products().iter().any(|(name, _)| *name == "CFNetwork")
-        {
-            let mut info = DeviceInfo {
-                browser_name: Some(browser.to_owned()),
-                browser_version,
-                os_name: Some(os.to_owned()),
-                os_version,
-                device_type: match os {
-                    "Windows" | "macOS" | "ChromeOS" | "BSD" => DeviceType::Desktop,
-                    "iOS" | "iPadOS" | "Android" | "Windows Phone" => DeviceType::Smartphone,
-                    _ => DeviceType::Unknown,
-                },
-                ..DeviceInfo::default()
-            };
-            let woothee_os = match os {
-                "iPadOS" => "iPad",
-                other => other,
-            };
-            refine_os(&mut info, ua, woothee_os);
-            refine_type(&mut info, ua);
-            return info;
-        }
+    // `Mozilla/5.0+(Macintosh;+Intel+Mac+OS+X+10_11_6)+…`: spaces that a
+    // form encoding turned into `+`.
+    let decoded;
+    let ua = if !ua.contains(' ') && ua.contains(")+") {
+        decoded = ua.replace('+', " ");
+        decoded.as_str()
+    } else {
+        ua
+    };
+    if looks_like_bot(ua) {
+        return parse_woothee(ua, None);
     }
-    parse_woothee(ua)
+    let (parts, found) = scan(ua);
+    if parts.products().iter().any(|(name, _)| *name == "CFNetwork") {
+        return parse_woothee(ua, None);
+    }
+    let Some((os, os_version)) = found.os else {
+        return parse_woothee(ua, found.browser);
+    };
+    let Some((browser, browser_version)) = found.browser else {
+        return parse_woothee(ua, None);
+    };
+    let mut info = DeviceInfo {
+        browser_name: Some(browser.to_owned()),
+        browser_version,
+        os_name: Some(os.to_owned()),
+        os_version,
+        device_type: match os {
+            "Windows" | "macOS" | "ChromeOS" | "BSD" => DeviceType::Desktop,
+            "iOS" | "iPadOS" | "Android" | "Windows Phone" => DeviceType::Smartphone,
+            _ => DeviceType::Unknown,
+        },
+        ..DeviceInfo::default()
+    };
+    let woothee_os = match os {
+        "iPadOS" => "iPad",
+        other => other,
+    };
+    refine_os(&mut info, ua, woothee_os);
+    refine_type(&mut info, ua);
+    info
 }
 
 /// The fallback for user agents the scanner cannot place (feature phones,
 /// consoles, crawlers, HTTP libraries): woothee, then the same refinements.
-fn parse_woothee(ua: &str) -> DeviceInfo {
+/// A browser the scanner named (from its own token, without an OS it could
+/// place) wins over woothee's.
+fn parse_woothee(ua: &str, scanned: Option<(&'static str, Option<String>)>) -> DeviceInfo {
     let mut info = DeviceInfo::default();
     let mut woothee_category = "";
     let mut woothee_os = "";
@@ -114,7 +130,10 @@ fn parse_woothee(ua: &str) -> DeviceInfo {
             }
         });
     }
-    if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
+    if let Some((name, version)) = scanned {
+        info.browser_name = Some(name.to_owned());
+        info.browser_version = version;
+    } else if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
     } else if info.browser_name.is_none()
@@ -143,8 +162,7 @@ fn rename_woothee_browser(name: &str, ua: &str) -> String {
 /// IE in compatibility view claims an older `MSIE`; Trident tells the truth.
 fn real_ie_version(ua: &str) -> Option<String> {
     let trident = token_version(ua, "Trident/").flatten()?;
-    let major = trident.split('.').next()?.parse::<u32>().ok()?;
-    (4..=8).contains(&major).then(|| format!("{}.0", major + 4))
+    ie_from_trident(trident.split('.').next()?.parse::<u32>().ok()?)
 }
 
 /// Maps woothee's OS vocabulary to the names people use, dropping versions
