@@ -43,6 +43,12 @@ fn user_agents(c: &mut Criterion) {
             black_box(DeviceInfo::parse_with(black_box(USER_AGENTS[i]), &[], &options))
         });
     });
+    // Each of the mix alone, to see where the time goes.
+    for (i, ua) in USER_AGENTS.iter().enumerate() {
+        c.bench_function(&format!("ua/one/{i}"), |b| {
+            b.iter(|| black_box(DeviceInfo::parse_with(black_box(ua), &[], &options)))
+        });
+    }
     c.bench_function("ua/parse chrome+client hints", |b| {
         b.iter(|| {
             black_box(DeviceInfo::parse_with(

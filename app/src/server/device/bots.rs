@@ -82,8 +82,7 @@ pub(super) fn looks_like_bot(ua: &str) -> bool {
     let Some(markers) = MARKERS.as_ref() else {
         return false;
     };
-    // Overlapping matches: "Cubot" must not hide a later real marker.
-    markers.find_overlapping_iter(ua).any(|m| {
+    markers.find_iter(ua).any(|m| {
         let at = m.start();
         let marker = BOT_MARKERS[m.pattern().as_usize()];
         // "Cubot", "Robot" phone brands: a marker `bot…` must start a word.

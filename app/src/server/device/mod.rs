@@ -105,6 +105,10 @@ impl DeviceParser for DefaultDeviceParser {
 
 /// `s` cut to at most `max` characters, on a character boundary.
 fn cap_str(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        // No more bytes than `max`, so no more characters.
+        return s;
+    }
     match s.char_indices().nth(max) {
         Some((idx, _)) => &s[..idx],
         None => s,

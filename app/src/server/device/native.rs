@@ -2,13 +2,9 @@
 //! marker, the `MyApp/2.4.1 (fields)` prefix convention and legacy prefixes
 //! of configured app names.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::{
     DeviceInfo, DeviceOptions, DeviceType,
-    tokens::{clean_model, find_token, is_noise_field, sane_version, token_version},
+    tokens::{clean_model, find_token, is_noise_field, sane_version, starts_with_ci, token_version},
 };
 
 /// Apple's URL loading system (`MyApp/70 CFNetwork/978.0.7 Darwin/18.5.0`):
@@ -74,8 +70,24 @@ pub(super) fn apple_native_http(info: &mut DeviceInfo, ua: &str) -> bool {
     true
 }
 
-static NATIVE_MARKER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?:Turbo|Hotwire) Native (iOS|Android)").ok());
+/// The `(Turbo|Hotwire) Native (iOS|Android)` marker's platform.
+fn native_marker(ua: &str) -> Option<&'static str> {
+    let mut rest = ua;
+    while let Some(at) = rest.find(" Native ") {
+        let before = &rest[..at];
+        let after = &rest[at + " Native ".len()..];
+        if before.ends_with("Turbo") || before.ends_with("Hotwire") {
+            if after.starts_with("iOS") {
+                return Some("iOS");
+            }
+            if after.starts_with("Android") {
+                return Some("Android");
+            }
+        }
+        rest = after;
+    }
+    None
+}
 
 /// Every `Name/version (fields)` in `ua`, left to right and not
 /// overlapping: a product token (a letter, then up to 63 of
@@ -181,40 +193,39 @@ pub(super) enum Field<'a> {
 
 pub(super) fn classify_field(field: &str) -> Field<'_> {
     let f = field.trim();
-    let lower = f.to_ascii_lowercase();
     for (prefix, name) in [
         ("ipados", "iPadOS"),
         ("iphone os", "iOS"),
         ("ios", "iOS"),
         ("android", "Android"),
     ] {
-        if let Some(rest) = lower.strip_prefix(prefix) {
-            let rest = rest.trim_start_matches([' ', '/']);
+        if starts_with_ci(f, prefix) {
+            let rest = f[prefix.len()..].trim_start_matches([' ', '/']);
             if let Some(v) = sane_version(rest) {
                 return Field::Os(name, v);
             }
         }
     }
     for prefix in ["build", "versioncode", "version code"] {
-        if let Some(rest) = lower.strip_prefix(prefix) {
-            let rest = rest.trim_start_matches([' ', ':', '/', '=']);
+        if starts_with_ci(f, prefix) {
+            let rest = f[prefix.len()..].trim_start_matches([' ', ':', '/', '=']);
             if rest.len() <= 32
                 && !rest.is_empty()
                 && rest
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
             {
-                return Field::Build(f[f.len() - rest.len()..].to_owned());
+                return Field::Build(rest.to_owned());
             }
         }
     }
     let noise = f.is_empty()
         || is_noise_field(f)
-        || lower.starts_with("sdk")
-        || lower.starts_with("api ")
-        || lower.starts_with("scale")
-        || lower.starts_with("darwin")
-        || lower.starts_with("cfnetwork")
+        || starts_with_ci(f, "sdk")
+        || starts_with_ci(f, "api ")
+        || starts_with_ci(f, "scale")
+        || starts_with_ci(f, "darwin")
+        || starts_with_ci(f, "cfnetwork")
         || (f.contains('.')
             && !f.contains(' ')
             && f.chars().filter(|c| *c == '.').count() >= 2
@@ -259,11 +270,7 @@ pub(super) fn apply_native(info: &mut DeviceInfo, ua: &str, options: &DeviceOpti
     }
     // The Hotwire/Turbo Native marker: platform, with OS version and (on
     // Android) model from the web part already parsed.
-    let marker = NATIVE_MARKER
-        .as_ref()
-        .and_then(|re| re.captures(ua))
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str());
+    let marker = native_marker(ua);
     match marker {
         Some("iOS") => info.device_type = DeviceType::NativeIos,
         Some("Android") => info.device_type = DeviceType::NativeAndroid,
