@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 /// Substrings (lower case) that mark automated clients.
 const BOT_MARKERS: &[&str] = &[
@@ -70,6 +70,7 @@ const BOT_MARKERS: &[&str] = &[
 static MARKERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(BOT_MARKERS)
         .ok()
 });

@@ -93,10 +93,17 @@ fn is_locale(field: &str) -> bool {
 /// characters, at most 64 characters.
 pub(super) fn clean_model(raw: &str) -> Option<String> {
     let mut model = raw.trim();
-    for cut in [" Build/", " Build ", " MIUI/", "/", " Release/"] {
-        if let Some(i) = model.find(cut) {
-            model = &model[..i];
-        }
+    // Cut at the first ` Build/`, ` Build `, ` MIUI/`, `/` or ` Release/`.
+    let bytes = model.as_bytes();
+    let cut = (0..bytes.len()).find(|&i| match bytes[i] {
+        b'/' => true,
+        b' ' => [" Build/", " Build ", " MIUI/", " Release/"]
+            .iter()
+            .any(|c| bytes[i..].starts_with(c.as_bytes())),
+        _ => false,
+    });
+    if let Some(i) = cut {
+        model = &model[..i];
     }
     if let Some(rest) = model
         .strip_prefix("SAMSUNG ")

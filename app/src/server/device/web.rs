@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 use super::{
@@ -342,22 +343,58 @@ fn android_comment(ua: &str) -> Option<(Option<String>, Option<String>)> {
     None
 }
 
+/// Substrings that tell the device type, found in one pass.
+const MARKS: &[&str] = &[
+    "iPad",
+    "iPod",
+    "iPhone",
+    "Tablet",
+    "Kindle",
+    "Silk/",
+    "AppleWebKit",
+    "Gecko/",
+    "Mobile",
+    "Windows Phone",
+];
+
+static MARKS_AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(MARKS)
+        .ok()
+});
+
+/// Which of [`MARKS`] occur in `ua`, as bits in their order.
+fn marks(ua: &str) -> u32 {
+    let mut bits = 0;
+    if let Some(ac) = MARKS_AC.as_ref() {
+        for m in ac.find_overlapping_iter(ua) {
+            bits |= 1 << m.pattern().as_usize();
+        }
+    } else {
+        for (i, m) in MARKS.iter().enumerate() {
+            if ua.contains(m) {
+                bits |= 1 << i;
+            }
+        }
+    }
+    bits
+}
+
 fn refine_type(info: &mut DeviceInfo, ua: &str) {
     let os = info.os_name.as_deref();
+    let bits = marks(ua);
+    let has = |mark: &str| MARKS.iter().position(|m| *m == mark).is_some_and(|i| bits & (1 << i) != 0);
     let tablet = os == Some("iPadOS")
-        || ua.contains("iPad")
-        || ua.contains("Tablet")
-        || ua.contains("Kindle")
-        || ua.contains("Silk/")
+        || has("iPad")
+        || has("Tablet")
+        || has("Kindle")
+        || has("Silk/")
         || (os == Some("Android")
-            && (ua.contains("AppleWebKit") || ua.contains("Gecko/"))
-            && !ua.contains("Mobile")
-            && !ua.contains("Windows Phone"));
-    let phone = ua.contains("iPhone")
-        || ua.contains("iPod")
-        || ua.contains("Mobile")
-        || ua.contains("Windows Phone")
-        || os == Some("Android");
+            && (has("AppleWebKit") || has("Gecko/"))
+            && !has("Mobile")
+            && !has("Windows Phone"));
+    let phone = has("iPhone") || has("iPod") || has("Mobile") || has("Windows Phone") || os == Some("Android");
     info.device_type = match (info.device_type, os) {
         (DeviceType::Bot, _) => DeviceType::Bot,
         (_, Some("Android" | "iOS" | "iPadOS" | "KaiOS" | "HarmonyOS")) | (DeviceType::Smartphone, _) => {
