@@ -105,7 +105,10 @@ fn app_prefixes(ua: &str) -> impl Iterator<Item = (&str, &str, &str)> {
             let slash = from + rel;
             from = slash + 1;
             let name_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-');
-            let start = b[..slash].iter().rposition(|&c| !name_char(c)).map_or(0, |i| i + 1);
+            let start = b[..slash]
+                .iter()
+                .rposition(|&c| !name_char(c))
+                .map_or(0, |i| i + 1);
             let boundary_ok = if start == 0 {
                 true
             } else {
@@ -137,7 +140,11 @@ fn app_prefixes(ua: &str) -> impl Iterator<Item = (&str, &str, &str)> {
             let end = f_start + f_len + 1;
             from = end;
             consumed = end;
-            return Some((&ua[start..slash], &ua[slash + 1..v_end], &ua[f_start..f_start + f_len]));
+            return Some((
+                &ua[start..slash],
+                &ua[slash + 1..v_end],
+                &ua[f_start..f_start + f_len],
+            ));
         }
         None
     })

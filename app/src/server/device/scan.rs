@@ -10,6 +10,7 @@ use super::tokens::sane_version;
 /// has about 6 and 2).
 const MAX_PRODUCTS: usize = 24;
 const MAX_COMMENTS: usize = 8;
+const MAX_FIELDS: usize = 48;
 
 /// The parts of a user agent, borrowed from it.
 pub(super) struct Scan<'a> {
@@ -17,6 +18,9 @@ pub(super) struct Scan<'a> {
     n_products: usize,
     comments: [&'a str; MAX_COMMENTS],
     n_comments: usize,
+    /// The comments' `;`-separated fields, trimmed, with their comment's index.
+    fields: [(&'a str, usize); MAX_FIELDS],
+    n_fields: usize,
 }
 
 impl<'a> Scan<'a> {
@@ -26,6 +30,8 @@ impl<'a> Scan<'a> {
             n_products: 0,
             comments: [""; MAX_COMMENTS],
             n_comments: 0,
+            fields: [("", 0); MAX_FIELDS],
+            n_fields: 0,
         };
         let b = ua.as_bytes();
         let mut i = 0;
@@ -49,7 +55,15 @@ impl<'a> Scan<'a> {
                         i += 1;
                     }
                     if scan.n_comments < MAX_COMMENTS {
-                        scan.comments[scan.n_comments] = ua.get(start..i).unwrap_or("");
+                        let comment = ua.get(start..i).unwrap_or("");
+                        scan.comments[scan.n_comments] = comment;
+                        for field in comment.split(';') {
+                            let field = field.trim_matches([' ', '+']);
+                            if !field.is_empty() && scan.n_fields < MAX_FIELDS {
+                                scan.fields[scan.n_fields] = (field, scan.n_comments);
+                                scan.n_fields += 1;
+                            }
+                        }
                         scan.n_comments += 1;
                     }
                     i += 1;
@@ -83,25 +97,14 @@ impl<'a> Scan<'a> {
         &self.products[..self.n_products]
     }
 
-    pub(super) fn comments(&self) -> &[&'a str] {
-        &self.comments[..self.n_comments]
-    }
-
     /// The fields of every comment, trimmed, in order.
     fn fields(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.comments()
-            .iter()
-            .flat_map(|c| c.split(';'))
-            .map(|f| f.trim_matches([' ', '+']))
-            .filter(|f| !f.is_empty())
+        self.fields[..self.n_fields].iter().map(|(f, _)| *f)
     }
 
     /// The raw version of the first product named `name`.
     pub(super) fn product(&self, name: &str) -> Option<&'a str> {
-        self.products()
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| *v)
+        self.products().iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
     }
 
     fn has_product(&self, name: &str) -> bool {
@@ -329,7 +332,10 @@ pub(super) fn scan(ua: &str) -> (Scan<'_>, Found) {
     )
 }
 
-fn scan_browser<'a>(s: &Scan<'a>, os: Option<(&str, Option<&str>)>) -> Option<(&'static str, Option<String>)> {
+fn scan_browser<'a>(
+    s: &Scan<'a>,
+    os: Option<(&str, Option<&str>)>,
+) -> Option<(&'static str, Option<String>)> {
     // 1. A specific browser's product token, in priority order; in a
     //    comment too (`(Brave)`, `(…; Silk/1.1.0-80)`).
     let mut best: Option<(usize, &str)> = None;
@@ -353,7 +359,9 @@ fn scan_browser<'a>(s: &Scan<'a>, os: Option<(&str, Option<&str>)>) -> Option<(&
         if let Some(rest) = field.strip_prefix("Opera Mini/") {
             // `Opera Mini/att/4.2.14812`, `Opera Mini/7.6.35766/35.5706`:
             // the first part that is a version.
-            let version = rest.split('/').find(|p| p.starts_with(|c: char| c.is_ascii_digit()));
+            let version = rest
+                .split('/')
+                .find(|p| p.starts_with(|c: char| c.is_ascii_digit()));
             consider("Opera Mini", version.unwrap_or(""));
             continue;
         }
@@ -377,7 +385,10 @@ fn scan_browser<'a>(s: &Scan<'a>, os: Option<(&str, Option<&str>)>) -> Option<(&
     // 2. Opera before Blink: `Opera/9.80 (…) Presto/2.12 Version/12.16`,
     //    `(compatible; MSIE 6.0; …) Opera 8.54`.
     if let Some(v) = s.product("Opera") {
-        let version = s.product("Version").and_then(clean_version).or_else(|| clean_version(v));
+        let version = s
+            .product("Version")
+            .and_then(clean_version)
+            .or_else(|| clean_version(v));
         return Some(("Opera", version));
     }
     // 3. Internet Explorer: `MSIE x` in the comment (the real version from
@@ -435,14 +446,14 @@ fn scan_browser<'a>(s: &Scan<'a>, os: Option<(&str, Option<&str>)>) -> Option<(&
     if s.has_product("AppleWebKit") || s.has_product("Safari") {
         let version = s.product("Version").and_then(clean_version);
         if android {
-            return s
-                .has_product("Safari")
-                .then(|| ("Android Browser", version));
+            return s.has_product("Safari").then_some(("Android Browser", version));
         }
         if s.has_product("Safari") {
             let version = version.or_else(|| {
                 if ios {
-                    os.and_then(|(_, v)| v).and_then(|v| v.split('.').next()).map(str::to_owned)
+                    os.and_then(|(_, v)| v)
+                        .and_then(|v| v.split('.').next())
+                        .map(str::to_owned)
                 } else {
                     s.product("Safari").and_then(safari_from_build)
                 }
@@ -488,11 +499,8 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
     let mut ipad = false;
     let mut silk = s.has_product("Silk");
     let mut x11 = false;
-    for comment in s.comments() {
-        for field in comment.split(';').map(|f| f.trim_matches([' ', '+'])) {
-            if field.is_empty() {
-                continue;
-            }
+    for &(field, comment) in &s.fields[..s.n_fields] {
+        {
             if field.starts_with("Xbox")
                 || field.starts_with("PlayStation")
                 || field.starts_with("Nintendo")
@@ -511,7 +519,7 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
                 return Some(("Android", sane_version(rest)));
             }
             if let Some(v) = ios_field(field) {
-                ipad |= comment.contains("iPad");
+                ipad |= s.comments[comment].contains("iPad");
                 if ios.as_ref().is_none_or(Option::is_none) {
                     ios = Some(v);
                 }
@@ -522,10 +530,7 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
                 continue;
             }
             if field.starts_with("Windows Phone") {
-                let v = field
-                    .rsplit(' ')
-                    .next()
-                    .and_then(sane_version);
+                let v = field.rsplit(' ').next().and_then(sane_version);
                 return Some(("Windows Phone", v));
             }
             if let Some(v) = windows_field(field) {
@@ -607,7 +612,12 @@ fn ios_field(field: &str) -> Option<Option<String>> {
         &field[7..]
     } else if lower_starts("iOS ") {
         &field[4..]
-    } else if field == "iOS" || field == "iPhone" || field == "iPad" || field == "iPod" || field == "iPod touch" {
+    } else if field == "iOS"
+        || field == "iPhone"
+        || field == "iPad"
+        || field == "iPod"
+        || field == "iPod touch"
+    {
         return Some(None);
     } else if lower_starts("iPhone OS ") {
         &field[10..]
@@ -637,7 +647,10 @@ fn mac_field(field: &str) -> Option<Option<String>> {
 
 /// `Windows NT 6.1`, `Windows 98`, `Win 9x 4.90`, `Windows`: `Some(version)`.
 fn windows_field(field: &str) -> Option<Option<String>> {
-    let v = if let Some(nt) = field.strip_prefix("Windows NT").or_else(|| field.strip_prefix("WinNT")) {
+    let v = if let Some(nt) = field
+        .strip_prefix("Windows NT")
+        .or_else(|| field.strip_prefix("WinNT"))
+    {
         match nt.trim() {
             "10.0" | "" => None,
             "6.3" => Some("8.1"),

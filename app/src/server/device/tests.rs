@@ -343,9 +343,11 @@ fn icon_names_follow_device_types() {
     assert!(DeviceInfo::parse("Googlebot/2.1 (+http://www.google.com/bot.html)").is_bot());
 }
 
-/// `(user agent, browser, browser version, OS, OS version)` through
-/// [`DeviceInfo::parse`].
-fn assert_parts(cases: &[(&str, &str, Option<&str>, &str, Option<&str>)]) {
+/// `(user agent, browser, browser version, OS, OS version)`.
+type Parts<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, Option<&'a str>);
+
+/// Each case through [`DeviceInfo::parse`].
+fn assert_parts(cases: &[Parts<'_>]) {
     for (ua, browser, version, os, os_version) in cases {
         let info = DeviceInfo::parse(ua);
         assert_eq!(info.browser_name.as_deref(), Some(*browser), "{ua}\n{info:#?}");

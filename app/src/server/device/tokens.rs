@@ -61,7 +61,18 @@ pub(super) fn starts_with_ci(s: &str, prefix: &str) -> bool {
 /// Comment fields that are not a device model.
 pub(super) fn is_noise_field(field: &str) -> bool {
     const WORDS: &[&str] = &[
-        "u", "i", "n", "wv", "linux", "mobile", "tablet", "x11", "compatible", "arm", "arm64", "x86",
+        "u",
+        "i",
+        "n",
+        "wv",
+        "linux",
+        "mobile",
+        "tablet",
+        "x11",
+        "compatible",
+        "arm",
+        "arm64",
+        "x86",
     ];
     const PREFIXES: &[&str] = &["rv:", "build/", "build ", "sdk ", "android", "linux "];
     field.is_empty()

@@ -3,12 +3,11 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 use super::{
     DeviceInfo, DeviceType,
-    bots::{bot_name, looks_like_bot},
+    bots::{bot_name, has_mark, looks_like_bot, markers},
     native::apple_native_http,
     scan::{BROWSER_TOKENS, ie_from_trident, safari_from_build, scan},
     tokens::{clean_model, find_token, is_noise_field, product_version, sane_version, token_version},
@@ -34,7 +33,8 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
     } else {
         ua
     };
-    if looks_like_bot(ua) {
+    let (bot, marks) = markers(ua);
+    if bot {
         return parse_woothee(ua, None);
     }
     let (parts, found) = scan(ua);
@@ -64,7 +64,7 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
         other => other,
     };
     refine_os(&mut info, ua, woothee_os);
-    refine_type(&mut info, ua);
+    refine_type(&mut info, marks);
     info
 }
 
@@ -125,9 +125,15 @@ fn parse_woothee(ua: &str, scanned: Option<(&'static str, Option<String>)>) -> D
         // woothee reads a WebKit build (`Safari/6533.18.5`) as Safari's version.
         info.browser_version = token_version(ua, "Version/").flatten().or_else(|| {
             if matches!(info.os_name.as_deref(), Some("iOS" | "iPadOS")) {
-                info.os_version.as_deref().and_then(|v| v.split('.').next()).map(str::to_owned)
+                info.os_version
+                    .as_deref()
+                    .and_then(|v| v.split('.').next())
+                    .map(str::to_owned)
             } else {
-                token_version(ua, "Safari/").flatten().as_deref().and_then(safari_from_build)
+                token_version(ua, "Safari/")
+                    .flatten()
+                    .as_deref()
+                    .and_then(safari_from_build)
             }
         });
     }
@@ -143,7 +149,7 @@ fn parse_woothee(ua: &str, scanned: Option<(&'static str, Option<String>)>) -> D
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
     }
-    refine_type(&mut info, ua);
+    refine_type(&mut info, markers(ua).1);
     info
 }
 
@@ -343,48 +349,10 @@ fn android_comment(ua: &str) -> Option<(Option<String>, Option<String>)> {
     None
 }
 
-/// Substrings that tell the device type, found in one pass.
-const MARKS: &[&str] = &[
-    "iPad",
-    "iPod",
-    "iPhone",
-    "Tablet",
-    "Kindle",
-    "Silk/",
-    "AppleWebKit",
-    "Gecko/",
-    "Mobile",
-    "Windows Phone",
-];
-
-static MARKS_AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(MARKS)
-        .ok()
-});
-
-/// Which of [`MARKS`] occur in `ua`, as bits in their order.
-fn marks(ua: &str) -> u32 {
-    let mut bits = 0;
-    if let Some(ac) = MARKS_AC.as_ref() {
-        for m in ac.find_overlapping_iter(ua) {
-            bits |= 1 << m.pattern().as_usize();
-        }
-    } else {
-        for (i, m) in MARKS.iter().enumerate() {
-            if ua.contains(m) {
-                bits |= 1 << i;
-            }
-        }
-    }
-    bits
-}
-
-fn refine_type(info: &mut DeviceInfo, ua: &str) {
+/// The device type from the OS and the `marks` of [`markers`].
+fn refine_type(info: &mut DeviceInfo, marks: u32) {
     let os = info.os_name.as_deref();
-    let bits = marks(ua);
-    let has = |mark: &str| MARKS.iter().position(|m| *m == mark).is_some_and(|i| bits & (1 << i) != 0);
+    let has = |mark: &str| has_mark(marks, mark);
     let tablet = os == Some("iPadOS")
         || has("iPad")
         || has("Tablet")
@@ -394,7 +362,8 @@ fn refine_type(info: &mut DeviceInfo, ua: &str) {
             && (has("AppleWebKit") || has("Gecko/"))
             && !has("Mobile")
             && !has("Windows Phone"));
-    let phone = has("iPhone") || has("iPod") || has("Mobile") || has("Windows Phone") || os == Some("Android");
+    let phone =
+        has("iPhone") || has("iPod") || has("Mobile") || has("Windows Phone") || os == Some("Android");
     info.device_type = match (info.device_type, os) {
         (DeviceType::Bot, _) => DeviceType::Bot,
         (_, Some("Android" | "iOS" | "iPadOS" | "KaiOS" | "HarmonyOS")) | (DeviceType::Smartphone, _) => {
