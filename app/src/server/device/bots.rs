@@ -105,10 +105,6 @@ pub(super) fn markers(ua: &str) -> (bool, u32) {
     (bot, marks)
 }
 
-pub(super) fn looks_like_bot(ua: &str) -> bool {
-    markers(ua).0
-}
-
 /// Substrings that tell the device type (case-sensitive), found in the same
 /// pass as the bot markers.
 pub(super) const MARKS: &[&str] = &[

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::{
     DeviceInfo, DeviceType,
-    bots::{bot_name, has_mark, looks_like_bot, markers},
+    bots::{bot_name, has_mark, markers},
     native::apple_native_http,
     scan::{BROWSER_TOKENS, ie_from_trident, safari_from_build, scan},
     tokens::{clean_model, find_token, is_noise_field, product_version, sane_version, token_version},
@@ -35,17 +35,17 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
     };
     let (bot, marks) = markers(ua);
     if bot {
-        return parse_woothee(ua, None);
+        return parse_woothee(ua, None, (true, marks));
     }
     let (parts, found) = scan(ua);
     if parts.products().iter().any(|(name, _)| *name == "CFNetwork") {
-        return parse_woothee(ua, None);
+        return parse_woothee(ua, None, (false, marks));
     }
     let Some((os, os_version)) = found.os else {
-        return parse_woothee(ua, found.browser);
+        return parse_woothee(ua, found.browser, (false, marks));
     };
     let Some((browser, browser_version)) = found.browser else {
-        return parse_woothee(ua, None);
+        return parse_woothee(ua, None, (false, marks));
     };
     let mut info = DeviceInfo {
         browser_name: Some(browser.to_owned()),
@@ -71,8 +71,12 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
 /// The fallback for user agents the scanner cannot place (feature phones,
 /// consoles, crawlers, HTTP libraries): woothee, then the same refinements.
 /// A browser the scanner named (from its own token, without an OS it could
-/// place) wins over woothee's.
-fn parse_woothee(ua: &str, scanned: Option<(&'static str, Option<String>)>) -> DeviceInfo {
+/// place) wins over woothee's. `(bot, marks)` is what [`markers`] read.
+fn parse_woothee(
+    ua: &str,
+    scanned: Option<(&'static str, Option<String>)>,
+    (bot, marks): (bool, u32),
+) -> DeviceInfo {
     let mut info = DeviceInfo::default();
     let mut woothee_category = "";
     let mut woothee_os = "";
@@ -91,7 +95,7 @@ fn parse_woothee(ua: &str, scanned: Option<(&'static str, Option<String>)>) -> D
             _ => DeviceType::Unknown,
         };
     }
-    if info.device_type != DeviceType::Bot && looks_like_bot(ua) {
+    if info.device_type != DeviceType::Bot && bot {
         info.device_type = DeviceType::Bot;
         if info.browser_name.is_none() || woothee_category != "crawler" {
             info.browser_name = bot_name(ua).or(info.browser_name);
@@ -149,7 +153,7 @@ fn parse_woothee(ua: &str, scanned: Option<(&'static str, Option<String>)>) -> D
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
     }
-    refine_type(&mut info, markers(ua).1);
+    refine_type(&mut info, marks);
     info
 }
 
