@@ -4,7 +4,7 @@
 //! alone, without searching the string again. A user agent the scanner
 //! cannot place (no browser or no OS it knows) goes to woothee instead.
 
-use super::tokens::sane_version;
+use super::tokens::{sane_version, starts_with_ci};
 
 /// At most this many product tokens and comments are kept (a real browser
 /// has about 6 and 2).
@@ -604,7 +604,7 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
 /// `CPU iPhone OS 18_5 like Mac OS X`, `CPU OS 17_0 like Mac OS X`, `iPh OS
 /// 5_0_1`, `iOS 5.1.1` (any case): `Some(version)`.
 fn ios_field(field: &str) -> Option<Option<String>> {
-    let lower_starts = |p: &str| field.len() >= p.len() && field[..p.len()].eq_ignore_ascii_case(p);
+    let lower_starts = |p: &str| starts_with_ci(field, p);
     let rest = if lower_starts("CPU ") {
         let at = find_ci(field, " OS ")?;
         &field[at + 4..]

@@ -80,6 +80,13 @@ fn only_the_first_1024_characters_are_parsed() {
         format!("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0 {padding}");
     assert_eq!(DeviceInfo::parse(&ua).display_name(), "Firefox 139 on Windows");
     // Multi-byte characters at the cut never panic.
+    for odd in [
+        "Mozilla/5.0 (iéé; CPé OS é; Windowsé; Macé OS X é) AppleWebKit/é (é) Safari/é Firefox/é",
+        "Mozilla/5.0 (ié; CPU iPhone OS ééé Like Mac OS X) é/1 (é) Opera Mini/é/ OPR Chrome/",
+        "(((((;;;;)))) // (/) MSIE Trident/é rv:é",
+    ] {
+        let _ = DeviceInfo::parse(odd);
+    }
     let wide = "é".repeat(3000);
     assert_eq!(DeviceInfo::parse(&wide).display_name(), "Unknown device");
 }
@@ -560,4 +567,22 @@ fn shapes_the_scanner_does_not_know_still_go_through_woothee() {
     );
     assert!(bot.is_bot(), "{bot:#?}");
     assert_eq!(bot.browser_name.as_deref(), Some("Googlebot"));
+}
+
+#[test]
+fn every_prefix_and_suffix_of_real_user_agents_parses() {
+    let uas = [
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MyApp/2.4.1 (iPhone15,2; iOS 19.5; build 241); Hotwire Native iOS; Turbo Native iOS",
+        "Mozilla/5.0 (Windows; U; Windows NT 6.1; en-US; rv:1.9.3a1pre) Gecko/20100208 Minefield/3.7a1pre",
+        "Opera/9.80 (Android; Opera Mini/7.6.35766/35.5706; U; en) Presto/2.8.119 Version/11.10",
+        "Mozilla/5.0+(iPad;+CPU+OS+9_3_1+like+Mac+OS+X)+AppleWebKit/601.1.46+(KHTML,+like+Gecko)+Version/9.0+Mobile/13E238+Safari/601.1",
+        "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 10.0; WOW64; Trident/8.0; .NET4.0C)",
+        "Mozilla/5.0 (Linux; U; en-us; KFTT Build/IML74K) AppleWebKit/535.19 (KHTML, like Gecko) Silk/2.2 Safari/535.19 Silk-Accelerated=true",
+    ];
+    for ua in uas {
+        for (i, _) in ua.char_indices() {
+            let _ = DeviceInfo::parse(&ua[..i]);
+            let _ = DeviceInfo::parse(&ua[i..]);
+        }
+    }
 }

@@ -1,5 +1,6 @@
-//! Layers 1 + 2: web user agents. woothee gives the broad strokes; product
-//! tokens, the Android comment and the iOS version refine them.
+//! Layers 1 + 2: web user agents. The scanner (`scan`) names browser and OS;
+//! woothee takes what it cannot place; the Android comment, the iOS version
+//! and the device-type marks refine both.
 
 use std::sync::LazyLock;
 
