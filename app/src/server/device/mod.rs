@@ -24,9 +24,9 @@
 //! [`MAX_PARSED_USER_AGENT_LEN`] characters are parsed. Nothing here panics on
 //! any input.
 
-// One file per layer: `scan` (1), `web` (1's woothee fallback + 2, with `bots`), `native` (3), `headers`
-// (4), `client_hints` (5); `tokens` reads the product tokens, versions and
-// comment fields that every layer uses.
+// One file per layer: `scan` (1), `web` (1's woothee fallback and 2, with
+// `bots`), `native` (3), `headers` (4), `client_hints` (5); `tokens` reads the
+// product tokens, versions and comment fields that every layer uses.
 mod bots;
 mod client_hints;
 mod headers;
