@@ -43,6 +43,22 @@ fn user_agents(c: &mut Criterion) {
             black_box(DeviceInfo::parse_with(black_box(USER_AGENTS[i]), &[], &options))
         });
     });
+    // Each of the mix alone, to see where the time goes.
+    for (i, ua) in USER_AGENTS.iter().enumerate() {
+        c.bench_function(&format!("ua/one/{i}"), |b| {
+            b.iter(|| black_box(DeviceInfo::parse_with(black_box(ua), &[], &options)))
+        });
+    }
+    // woothee alone on the same mix: the base the scanner replaced for
+    // these shapes (see docs/device-intelligence.md).
+    let woothee = woothee::parser::Parser::new();
+    c.bench_function("ua/woothee alone (mix of 8, per UA)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % USER_AGENTS.len();
+            black_box(woothee.parse(black_box(USER_AGENTS[i])).map(|r| r.name.len()))
+        });
+    });
     c.bench_function("ua/parse chrome+client hints", |b| {
         b.iter(|| {
             black_box(DeviceInfo::parse_with(

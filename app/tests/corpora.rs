@@ -323,6 +323,13 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
                 os_report.add("family (all)", family_hit, miss);
                 if MAINSTREAM_OS.contains(&expected) {
                     os_report.add("family (mainstream OS)", family_hit, miss);
+                    // Browser-shaped user agents (not HTTP libraries or apps
+                    // that happen to name an OS): the rows a person signs in
+                    // from.
+                    let browser_shaped = ua.starts_with("Mozilla/") || ua.starts_with("Opera/");
+                    if browser_shaped {
+                        os_report.add("family (mainstream OS, browser UAs)", family_hit, miss);
+                    }
                     // macOS 10.15.7 and Windows NT 10.0 are frozen: we drop
                     // them on purpose, so majors are measured where real.
                     let frozen = ua.contains("10_15_7")
@@ -385,13 +392,14 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
     failures.extend(ua_report.check(&[
         ("family (all)", 46.0),
         ("family+major (all)", 26.0),
-        ("family (mainstream browsers)", 96.0),
-        ("family+major (mainstream browsers)", 93.5),
+        ("family (mainstream browsers)", 98.5),
+        ("family+major (mainstream browsers)", 98.5),
     ]));
     failures.extend(os_report.check(&[
-        ("family (all)", 65.0),
-        ("family (mainstream OS)", 81.0),
-        ("family+major (mainstream OS, unfrozen)", 55.0),
+        ("family (all)", 71.0),
+        ("family (mainstream OS)", 89.0),
+        ("family (mainstream OS, browser UAs)", 94.5),
+        ("family+major (mainstream OS, unfrozen)", 64.0),
     ]));
     failures.extend(device_report.check(&[
         ("bot flag", 99.5),
@@ -399,7 +407,7 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
         ("no false bot", 99.8),
         ("model (Android UAs, exact)", 81.0),
         ("model (Android UAs, brand-insensitive)", 93.0),
-        ("type (Apple devices)", 80.0),
+        ("type (Apple devices)", 90.0),
     ]));
 
     // --- woothee ------------------------------------------------------------
@@ -491,7 +499,7 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
     failures.extend(w.check(&[
         ("device type (category)", 96.5),
         ("browser name", 96.0),
-        ("browser name+major", 91.0),
+        ("browser name+major", 88.0),
         ("os (desktop/mobile families)", 94.0),
         ("os version (non-Windows)", 93.0),
     ]));

@@ -1,5 +1,9 @@
 //! Bots: the markers that give an automated client away, and its name.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
 /// Substrings (lower case) that mark automated clients.
 const BOT_MARKERS: &[&str] = &[
     "bot/",
@@ -63,20 +67,65 @@ const BOT_MARKERS: &[&str] = &[
     "archive",
 ];
 
-pub(super) fn looks_like_bot(ua: &str) -> bool {
-    let lower = ua.to_ascii_lowercase();
-    if lower.ends_with("bot") {
-        return true;
-    }
-    BOT_MARKERS.iter().any(|m| {
-        lower.find(m).is_some_and(|at| {
+/// The bot markers and the device-type marks of `web` in one automaton, so
+/// a user agent is read once for both (ASCII case-insensitive; the marks'
+/// case is checked on each match).
+static MARKERS: LazyLock<Option<(AhoCorasick, usize)>> = LazyLock::new(|| {
+    let patterns: Vec<&str> = BOT_MARKERS.iter().chain(MARKS).copied().collect();
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)
+        .ok()
+        .map(|ac| (ac, BOT_MARKERS.len()))
+});
+
+/// Whether `ua` looks like a bot, and which [`MARKS`] it carries (bits in
+/// their order).
+pub(super) fn markers(ua: &str) -> (bool, u32) {
+    let bytes = ua.as_bytes();
+    let mut bot = bytes.len() >= 3 && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"bot");
+    let mut marks = 0;
+    let Some((ac, bots)) = MARKERS.as_ref() else {
+        return (bot, marks);
+    };
+    for m in ac.find_overlapping_iter(ua) {
+        let p = m.pattern().as_usize();
+        if p < *bots {
+            let at = m.start();
             // "Cubot", "Robot" phone brands: a marker `bot…` must start a word.
-            !(m.starts_with("bot")
-                && at > 0
-                && lower.as_bytes().get(at - 1).is_some_and(u8::is_ascii_alphabetic)
-                && (lower[..at].ends_with("cu") || lower[..at].ends_with("ro")))
-        })
-    })
+            bot |= !(BOT_MARKERS[p].starts_with("bot")
+                && at >= 2
+                && (bytes[at - 2..at].eq_ignore_ascii_case(b"cu")
+                    || bytes[at - 2..at].eq_ignore_ascii_case(b"ro")));
+        } else if ua.as_bytes()[m.start()..m.end()] == *MARKS[p - bots].as_bytes() {
+            marks |= 1 << (p - bots);
+        }
+    }
+    (bot, marks)
+}
+
+/// Substrings that tell the device type (case-sensitive), found in the same
+/// pass as the bot markers.
+pub(super) const MARKS: &[&str] = &[
+    "iPad",
+    "iPod",
+    "iPhone",
+    "Tablet",
+    "Kindle",
+    "Silk/",
+    "AppleWebKit",
+    "Gecko/",
+    "Mobile",
+    "Windows Phone",
+];
+
+/// Whether `marks` (from [`markers`]) has `mark`.
+pub(super) fn has_mark(marks: u32, mark: &str) -> bool {
+    MARKS
+        .iter()
+        .position(|m| *m == mark)
+        .is_some_and(|i| marks & (1 << i) != 0)
 }
 
 /// The first product token of a bot UA (e.g. "Googlebot" from

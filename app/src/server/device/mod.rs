@@ -3,12 +3,15 @@
 //! "MyApp 2.4.1 on iPhone15,2 (iOS 19.5)".
 //!
 //! Layers, each overriding the one before:
-//! 1. [woothee](https://crates.io/crates/woothee) for the broad strokes
-//!    (browser, OS, category, crawlers);
-//! 2. a refinement pass over product tokens where woothee falls short (Edge
-//!    `Edg/`, Opera `OPR/`, Samsung Internet, Yandex, Vivaldi, Brave, Chrome
-//!    and Firefox on iOS, Android WebView, in-app browsers…), Android models
-//!    from the `(Linux; Android 14; Pixel 8 Build/…)` comment, and bots;
+//! 1. a single-pass scanner (`scan`): product tokens and comment fields read
+//!    once, then browser (Edge `Edg/`, Opera `OPR/`, Samsung Internet, in-app
+//!    browsers…, Chrome, Firefox under its code names, Safari with its version
+//!    only from `Version/`) and OS from those parts; what it cannot place goes
+//!    to [woothee](https://crates.io/crates/woothee) (feature phones,
+//!    consoles, crawlers);
+//! 2. refinements: Android models from the `(Linux; Android 14; Pixel 8
+//!    Build/…)` comment, the device type, bots (markers read in one
+//!    aho-corasick pass);
 //! 3. native apps: the `(Turbo|Hotwire) Native (iOS|Android)` marker, the
 //!    prefix convention `MyApp/2.4.1 (iPhone15,2; iOS 19.5; build 241);` and
 //!    legacy prefixes of configured app names
@@ -21,13 +24,14 @@
 //! [`MAX_PARSED_USER_AGENT_LEN`] characters are parsed. Nothing here panics on
 //! any input.
 
-// One file per layer: `web` (1 + 2, with `bots`), `native` (3), `headers`
-// (4), `client_hints` (5); `tokens` reads the product tokens, versions and
-// comment fields that every layer uses.
+// One file per layer: `scan` (1), `web` (1's woothee fallback and 2, with
+// `bots`), `native` (3), `headers` (4), `client_hints` (5); `tokens` reads the
+// product tokens, versions and comment fields that every layer uses.
 mod bots;
 mod client_hints;
 mod headers;
 mod native;
+mod scan;
 mod tokens;
 mod web;
 
@@ -88,7 +92,8 @@ pub struct DeviceOptions {
     pub client_hints: bool,
 }
 
-/// The built-in parser: woothee plus refinements, native-app conventions,
+/// The built-in parser: a single-pass scanner (woothee for the shapes it
+/// cannot place) plus refinements, native-app conventions,
 /// `X-Client-*` headers and (opt-in) client hints.
 #[derive(Debug, Clone, Default)]
 pub struct DefaultDeviceParser {
@@ -104,6 +109,10 @@ impl DeviceParser for DefaultDeviceParser {
 
 /// `s` cut to at most `max` characters, on a character boundary.
 fn cap_str(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        // No more bytes than `max`, so no more characters.
+        return s;
+    }
     match s.char_indices().nth(max) {
         Some((idx, _)) => &s[..idx],
         None => s,

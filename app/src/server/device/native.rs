@@ -2,13 +2,9 @@
 //! marker, the `MyApp/2.4.1 (fields)` prefix convention and legacy prefixes
 //! of configured app names.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::{
     DeviceInfo, DeviceOptions, DeviceType,
-    tokens::{clean_model, find_token, is_noise_field, sane_version, token_version},
+    tokens::{clean_model, find_token, is_noise_field, sane_version, starts_with_ci, token_version},
 };
 
 /// Apple's URL loading system (`MyApp/70 CFNetwork/978.0.7 Darwin/18.5.0`):
@@ -60,7 +56,7 @@ pub(super) fn apple_native_http(info: &mut DeviceInfo, ua: &str) -> bool {
         let plausible = !name.is_empty()
             && name.chars().count() <= 64
             && name.chars().all(|c| c.is_alphanumeric() || " ._-".contains(c))
-            && !NOT_APP_NAMES.contains(&name.to_ascii_lowercase().as_str());
+            && !NOT_APP_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name));
         if plausible {
             info.app_name = Some(name.to_owned());
             info.app_version = sane_version(version);
@@ -74,14 +70,85 @@ pub(super) fn apple_native_http(info: &mut DeviceInfo, ua: &str) -> bool {
     true
 }
 
-static NATIVE_MARKER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?:Turbo|Hotwire) Native (iOS|Android)").ok());
+/// The `(Turbo|Hotwire) Native (iOS|Android)` marker's platform.
+fn native_marker(ua: &str) -> Option<&'static str> {
+    let mut rest = ua;
+    while let Some(at) = rest.find(" Native ") {
+        let before = &rest[..at];
+        let after = &rest[at + " Native ".len()..];
+        if before.ends_with("Turbo") || before.ends_with("Hotwire") {
+            if after.starts_with("iOS") {
+                return Some("iOS");
+            }
+            if after.starts_with("Android") {
+                return Some("Android");
+            }
+        }
+        rest = after;
+    }
+    None
+}
 
-/// `Name/version (fields)`: a product token followed by a comment.
-static APP_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s;)])([A-Za-z][A-Za-z0-9._-]{0,63})/(\d[0-9A-Za-z._+-]{0,31}) \(([^()]{1,300})\)")
-        .ok()
-});
+/// Every `Name/version (fields)` in `ua`, left to right and not
+/// overlapping: a product token (a letter, then up to 63 of
+/// `[A-Za-z0-9._-]`, after the start, a space, `;` or `)`), a version (a
+/// digit, then up to 31 of `[0-9A-Za-z._+-]`), a space and a comment of 1–300
+/// characters without parentheses. The shape of
+/// `(?:^|[\s;)])([A-Za-z][A-Za-z0-9._-]{0,63})/(\d[0-9A-Za-z._+-]{0,31}) \(([^()]{1,300})\)`,
+/// read by hand: one pass over the slashes, no regex engine.
+fn app_prefixes(ua: &str) -> impl Iterator<Item = (&str, &str, &str)> {
+    let b = ua.as_bytes();
+    let mut from = 0;
+    let mut consumed = 0;
+    std::iter::from_fn(move || {
+        while let Some(rel) = b.get(from..)?.iter().position(|&c| c == b'/') {
+            let slash = from + rel;
+            from = slash + 1;
+            let name_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-');
+            let start = b[..slash]
+                .iter()
+                .rposition(|&c| !name_char(c))
+                .map_or(0, |i| i + 1);
+            let boundary_ok = if start == 0 {
+                true
+            } else {
+                let c = b[start - 1];
+                start > consumed && (c.is_ascii_whitespace() || c == b';' || c == b')')
+            };
+            if !boundary_ok || slash - start > 64 || !b.get(start).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let version_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-');
+            let v_end = b[slash + 1..]
+                .iter()
+                .position(|&c| !version_char(c))
+                .map_or(b.len(), |i| slash + 1 + i);
+            let v_len = v_end - slash - 1;
+            if v_len == 0 || v_len > 32 || !b[slash + 1].is_ascii_digit() {
+                continue;
+            }
+            if b.get(v_end..v_end + 2) != Some(b" (") {
+                continue;
+            }
+            let f_start = v_end + 2;
+            let Some(f_len) = b[f_start..].iter().position(|&c| c == b'(' || c == b')') else {
+                continue;
+            };
+            if f_len == 0 || f_len > 300 || b[f_start + f_len] != b')' {
+                continue;
+            }
+            let end = f_start + f_len + 1;
+            from = end;
+            consumed = end;
+            return Some((
+                &ua[start..slash],
+                &ua[slash + 1..v_end],
+                &ua[f_start..f_start + f_len],
+            ));
+        }
+        None
+    })
+}
 
 /// Product tokens of browsers and HTTP stacks: never an app name.
 const NOT_APP_NAMES: &[&str] = &[
@@ -133,40 +200,39 @@ pub(super) enum Field<'a> {
 
 pub(super) fn classify_field(field: &str) -> Field<'_> {
     let f = field.trim();
-    let lower = f.to_ascii_lowercase();
     for (prefix, name) in [
         ("ipados", "iPadOS"),
         ("iphone os", "iOS"),
         ("ios", "iOS"),
         ("android", "Android"),
     ] {
-        if let Some(rest) = lower.strip_prefix(prefix) {
-            let rest = rest.trim_start_matches([' ', '/']);
+        if starts_with_ci(f, prefix) {
+            let rest = f[prefix.len()..].trim_start_matches([' ', '/']);
             if let Some(v) = sane_version(rest) {
                 return Field::Os(name, v);
             }
         }
     }
     for prefix in ["build", "versioncode", "version code"] {
-        if let Some(rest) = lower.strip_prefix(prefix) {
-            let rest = rest.trim_start_matches([' ', ':', '/', '=']);
+        if starts_with_ci(f, prefix) {
+            let rest = f[prefix.len()..].trim_start_matches([' ', ':', '/', '=']);
             if rest.len() <= 32
                 && !rest.is_empty()
                 && rest
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
             {
-                return Field::Build(f[f.len() - rest.len()..].to_owned());
+                return Field::Build(rest.to_owned());
             }
         }
     }
     let noise = f.is_empty()
         || is_noise_field(f)
-        || lower.starts_with("sdk")
-        || lower.starts_with("api ")
-        || lower.starts_with("scale")
-        || lower.starts_with("darwin")
-        || lower.starts_with("cfnetwork")
+        || starts_with_ci(f, "sdk")
+        || starts_with_ci(f, "api ")
+        || starts_with_ci(f, "scale")
+        || starts_with_ci(f, "darwin")
+        || starts_with_ci(f, "cfnetwork")
         || (f.contains('.')
             && !f.contains(' ')
             && f.chars().filter(|c| *c == '.').count() >= 2
@@ -211,11 +277,7 @@ pub(super) fn apply_native(info: &mut DeviceInfo, ua: &str, options: &DeviceOpti
     }
     // The Hotwire/Turbo Native marker: platform, with OS version and (on
     // Android) model from the web part already parsed.
-    let marker = NATIVE_MARKER
-        .as_ref()
-        .and_then(|re| re.captures(ua))
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str());
+    let marker = native_marker(ua);
     match marker {
         Some("iOS") => info.device_type = DeviceType::NativeIos,
         Some("Android") => info.device_type = DeviceType::NativeAndroid,
@@ -235,17 +297,12 @@ pub(super) fn apply_native(info: &mut DeviceInfo, ua: &str, options: &DeviceOpti
     }
 
     // The prefix convention `MyApp/2.4.1 (iPhone15,2; iOS 19.5; build 241);`.
-    let Some(re) = APP_PREFIX.as_ref() else { return };
-    for caps in re.captures_iter(ua) {
-        let (Some(name), Some(version), Some(fields)) = (caps.get(1), caps.get(2), caps.get(3)) else {
-            continue;
-        };
-        let name = name.as_str();
-        if NOT_APP_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+    for (name, version, fields) in app_prefixes(ua) {
+        if NOT_APP_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             continue;
         }
         let mut candidate = info.clone();
-        let platform = apply_fields(&mut candidate, fields.as_str());
+        let platform = apply_fields(&mut candidate, fields);
         // Without an OS field the comment must at least sit in a marked
         // native UA; otherwise it is some other product's comment.
         let platform = match (platform, marker) {
@@ -256,7 +313,7 @@ pub(super) fn apply_native(info: &mut DeviceInfo, ua: &str, options: &DeviceOpti
         };
         candidate.device_type = platform;
         candidate.app_name = Some(name.to_owned());
-        candidate.app_version = sane_version(version.as_str());
+        candidate.app_version = sane_version(version);
         *info = candidate;
         return;
     }

@@ -80,6 +80,13 @@ fn only_the_first_1024_characters_are_parsed() {
         format!("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0 {padding}");
     assert_eq!(DeviceInfo::parse(&ua).display_name(), "Firefox 139 on Windows");
     // Multi-byte characters at the cut never panic.
+    for odd in [
+        "Mozilla/5.0 (iéé; CPé OS é; Windowsé; Macé OS X é) AppleWebKit/é (é) Safari/é Firefox/é",
+        "Mozilla/5.0 (ié; CPU iPhone OS ééé Like Mac OS X) é/1 (é) Opera Mini/é/ OPR Chrome/",
+        "(((((;;;;)))) // (/) MSIE Trident/é rv:é",
+    ] {
+        let _ = DeviceInfo::parse(odd);
+    }
     let wide = "é".repeat(3000);
     assert_eq!(DeviceInfo::parse(&wide).display_name(), "Unknown device");
 }
@@ -341,4 +348,241 @@ fn icon_names_follow_device_types() {
     assert_eq!(native.device_type.icon_name(), "device-phone-mobile");
     assert!(native.is_native());
     assert!(DeviceInfo::parse("Googlebot/2.1 (+http://www.google.com/bot.html)").is_bot());
+}
+
+/// `(user agent, browser, browser version, OS, OS version)`.
+type Parts<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, Option<&'a str>);
+
+/// Each case through [`DeviceInfo::parse`].
+fn assert_parts(cases: &[Parts<'_>]) {
+    for (ua, browser, version, os, os_version) in cases {
+        let info = DeviceInfo::parse(ua);
+        assert_eq!(info.browser_name.as_deref(), Some(*browser), "{ua}\n{info:#?}");
+        assert_eq!(info.browser_version.as_deref(), *version, "{ua}\n{info:#?}");
+        assert_eq!(info.os_name.as_deref(), Some(*os), "{ua}\n{info:#?}");
+        assert_eq!(info.os_version.as_deref(), *os_version, "{ua}\n{info:#?}");
+    }
+}
+
+#[test]
+fn safari_versions_come_from_version_never_from_webkit_builds() {
+    assert_parts(&[
+        // Version/ is Safari's version.
+        (
+            "Mozilla/5.0 (Windows; U; Windows NT 6.1; en-US) AppleWebKit/533.20.25 (KHTML, like Gecko) Version/5.0.4 Safari/533.20.27",
+            "Safari",
+            Some("5.0.4"),
+            "Windows",
+            Some("7"),
+        ),
+        // Mobile Safari without Version/: the iOS major, not "Safari 6533".
+        (
+            "Mozilla/5.0 (iPhone; U; CPU iPhone OS 4_3_3 like Mac OS X; en-us) AppleWebKit/533.17.9 (KHTML, like Gecko) Mobile/8J2 Safari/6533.18.5",
+            "Safari",
+            Some("4"),
+            "iOS",
+            Some("4.3.3"),
+        ),
+        (
+            "Mozilla/5.0 (iPad; CPU OS 9_3_5 like Mac OS X) AppleWebKit/601.1.46 (KHTML, like Gecko) Mobile/13G36 Safari/601.1",
+            "Safari",
+            Some("9"),
+            "iPadOS",
+            Some("9.3.5"),
+        ),
+        // Desktop Safari without Version/: no version rather than a build…
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_3) AppleWebKit/534.53.11 (KHTML, like Gecko) Safari/7534.53.10",
+            "Safari",
+            None,
+            "macOS",
+            Some("10.7.3"),
+        ),
+        // …except Safari 1–2, whose builds are published.
+        (
+            "Mozilla/5.0 (Macintosh; U; PPC Mac OS X; en) AppleWebKit/125.2 (KHTML, like Gecko) Safari/125.8",
+            "Safari",
+            Some("1"),
+            "macOS",
+            None,
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; U; PPC Mac OS X; en) AppleWebKit/418.8 (KHTML, like Gecko) Safari/419.3",
+            "Safari",
+            Some("2"),
+            "macOS",
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn firefox_code_names_are_firefox() {
+    assert_parts(&[
+        (
+            "Mozilla/5.0 (X11; U; Linux i686; en-US; rv:1.9.1.1pre) Gecko/20090717 Ubuntu/9.04 (jaunty) Shiretoko/3.5.1pre",
+            "Firefox",
+            Some("3.5.1pre"),
+            "Linux",
+            None,
+        ),
+        (
+            "Mozilla/5.0 (Windows; U; Windows NT 6.1; en-US; rv:1.9.3a1pre) Gecko/20100208 Minefield/3.7a1pre",
+            "Firefox",
+            Some("3.7a1pre"),
+            "Windows",
+            Some("7"),
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; en-US; rv:1.9.2a1pre) Gecko/20090428 Namoroka/3.6a1pre",
+            "Firefox",
+            Some("3.6a1pre"),
+            "macOS",
+            Some("10.6"),
+        ),
+        (
+            "Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.8.1b2) Gecko/20060821 BonEcho/2.0b2",
+            "Firefox",
+            Some("2.0b2"),
+            "Windows",
+            Some("XP"),
+        ),
+        (
+            "Mozilla/5.0 (X11; U; Linux i686; en-US; rv:1.9a1) Gecko/20060127 GranParadiso/3.0a1",
+            "Firefox",
+            Some("3.0a1"),
+            "Linux",
+            None,
+        ),
+        (
+            "Mozilla/5.0 (X11; U; Linux x86_64; en-US; rv:1.9.2.13) Gecko/20101203 Iceweasel/3.6.13 (like Firefox/3.6.13)",
+            "Firefox",
+            Some("3.6.13"),
+            "Linux",
+            None,
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:2.0b8pre) Gecko/20101031 Firefox-4.0/4.0b8pre",
+            "Firefox",
+            Some("4.0b8pre"),
+            "Linux",
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn internet_explorer_and_presto_opera_from_their_comments() {
+    assert_parts(&[
+        (
+            "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
+            "Internet Explorer",
+            Some("11.0"),
+            "Windows",
+            Some("7"),
+        ),
+        // Compatibility view claims MSIE 7.0; Trident/6.0 is IE 10.
+        (
+            "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.2; Trident/6.0)",
+            "Internet Explorer",
+            Some("10.0"),
+            "Windows",
+            Some("8"),
+        ),
+        (
+            "Opera/9.80 (Windows NT 6.1; WOW64) Presto/2.12.388 Version/12.16",
+            "Opera",
+            Some("12.16"),
+            "Windows",
+            Some("7"),
+        ),
+        (
+            "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; en) Opera 8.54",
+            "Opera",
+            Some("8.54"),
+            "Windows",
+            Some("XP"),
+        ),
+    ]);
+}
+
+#[test]
+fn os_families_from_the_comment() {
+    assert_parts(&[
+        // Any case: `CPU IPhone OS … Like Mac OS X`.
+        (
+            "Mozilla/5.0 (iPhone; CPU IPhone OS 8_1_3 Like Mac OS X) AppleWebKit/600.1.4 (KHTML, Like Gecko) CriOS/43.0.2357.61 Mobile/12B466 Safari/600.1.4",
+            "Chrome",
+            Some("43.0.2357.61"),
+            "iOS",
+            Some("8.1.3"),
+        ),
+        // Chrome/Edge for iOS on an iPad asking for the desktop site.
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Version/17.0 Safari/605.1.15",
+            "Chrome",
+            Some("120.0.6099.119"),
+            "iPadOS",
+            None,
+        ),
+        // Kindle Fire: Linux with an Android `Build/` field, or Silk.
+        (
+            "Mozilla/5.0 (Linux; U; en-us; KFTT Build/IML74K) AppleWebKit/535.19 (KHTML, like Gecko) Silk/2.2 Safari/535.19 Silk-Accelerated=true",
+            "Amazon Silk",
+            Some("2.2"),
+            "Android",
+            None,
+        ),
+        (
+            "Mozilla/5.0 (Windows; U; Windows NT 6.1; en-US; rv:1.9.2.28) Gecko/20120306 Firefox/3.6.28",
+            "Firefox",
+            Some("3.6.28"),
+            "Windows",
+            Some("7"),
+        ),
+        (
+            "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36",
+            "Chrome",
+            Some("137.0.0.0"),
+            "ChromeOS",
+            None,
+        ),
+        (
+            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:139.0) Gecko/20100101 Firefox/139.0",
+            "Firefox",
+            Some("139.0"),
+            "Linux",
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn shapes_the_scanner_does_not_know_still_go_through_woothee() {
+    // A Japanese feature phone: no comment the scanner can place.
+    let docomo = DeviceInfo::parse("DoCoMo/2.0 SH01A(c100;TB;W24H16)");
+    assert_eq!(docomo.device_type, DeviceType::Smartphone, "{docomo:#?}");
+    let bot = DeviceInfo::parse(
+        "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.201 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    );
+    assert!(bot.is_bot(), "{bot:#?}");
+    assert_eq!(bot.browser_name.as_deref(), Some("Googlebot"));
+}
+
+#[test]
+fn every_prefix_and_suffix_of_real_user_agents_parses() {
+    let uas = [
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MyApp/2.4.1 (iPhone15,2; iOS 19.5; build 241); Hotwire Native iOS; Turbo Native iOS",
+        "Mozilla/5.0 (Windows; U; Windows NT 6.1; en-US; rv:1.9.3a1pre) Gecko/20100208 Minefield/3.7a1pre",
+        "Opera/9.80 (Android; Opera Mini/7.6.35766/35.5706; U; en) Presto/2.8.119 Version/11.10",
+        "Mozilla/5.0+(iPad;+CPU+OS+9_3_1+like+Mac+OS+X)+AppleWebKit/601.1.46+(KHTML,+like+Gecko)+Version/9.0+Mobile/13E238+Safari/601.1",
+        "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 10.0; WOW64; Trident/8.0; .NET4.0C)",
+        "Mozilla/5.0 (Linux; U; en-us; KFTT Build/IML74K) AppleWebKit/535.19 (KHTML, like Gecko) Silk/2.2 Safari/535.19 Silk-Accelerated=true",
+    ];
+    for ua in uas {
+        for (i, _) in ua.char_indices() {
+            let _ = DeviceInfo::parse(&ua[..i]);
+            let _ = DeviceInfo::parse(&ua[i..]);
+        }
+    }
 }

@@ -53,30 +53,31 @@ fn version_at(ua: &str, start: usize) -> Option<String> {
     (v.starts_with(|c: char| c.is_ascii_digit())).then(|| v.to_owned())
 }
 
+/// Whether `s` starts with `prefix`, ASCII case-insensitively.
+pub(super) fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 /// Comment fields that are not a device model.
 pub(super) fn is_noise_field(field: &str) -> bool {
-    let lower = field.to_ascii_lowercase();
+    const WORDS: &[&str] = &[
+        "u",
+        "i",
+        "n",
+        "wv",
+        "linux",
+        "mobile",
+        "tablet",
+        "x11",
+        "compatible",
+        "arm",
+        "arm64",
+        "x86",
+    ];
+    const PREFIXES: &[&str] = &["rv:", "build/", "build ", "sdk ", "android", "linux "];
     field.is_empty()
-        || matches!(
-            lower.as_str(),
-            "u" | "i"
-                | "n"
-                | "wv"
-                | "linux"
-                | "mobile"
-                | "tablet"
-                | "x11"
-                | "compatible"
-                | "arm"
-                | "arm64"
-                | "x86"
-        )
-        || lower.starts_with("rv:")
-        || lower.starts_with("build/")
-        || lower.starts_with("build ")
-        || lower.starts_with("sdk ")
-        || lower.starts_with("android")
-        || lower.starts_with("linux ")
+        || WORDS.iter().any(|w| field.eq_ignore_ascii_case(w))
+        || PREFIXES.iter().any(|p| starts_with_ci(field, p))
         || is_locale(field)
         // Damaged locales: "en-", "-au", "lk-a,".
         || (field.len() <= 6
@@ -103,10 +104,17 @@ fn is_locale(field: &str) -> bool {
 /// characters, at most 64 characters.
 pub(super) fn clean_model(raw: &str) -> Option<String> {
     let mut model = raw.trim();
-    for cut in [" Build/", " Build ", " MIUI/", "/", " Release/"] {
-        if let Some(i) = model.find(cut) {
-            model = &model[..i];
-        }
+    // Cut at the first ` Build/`, ` Build `, ` MIUI/`, `/` or ` Release/`.
+    let bytes = model.as_bytes();
+    let cut = (0..bytes.len()).find(|&i| match bytes[i] {
+        b'/' => true,
+        b' ' => [" Build/", " Build ", " MIUI/", " Release/"]
+            .iter()
+            .any(|c| bytes[i..].starts_with(c.as_bytes())),
+        _ => false,
+    });
+    if let Some(i) = cut {
+        model = &model[..i];
     }
     if let Some(rest) = model
         .strip_prefix("SAMSUNG ")

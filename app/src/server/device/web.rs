@@ -1,5 +1,6 @@
-//! Layers 1 + 2: web user agents. woothee gives the broad strokes; product
-//! tokens, the Android comment and the iOS version refine them.
+//! Layers 1 + 2: web user agents. The scanner (`scan`) names browser and OS;
+//! woothee takes what it cannot place; the Android comment, the iOS version
+//! and the device-type marks refine both.
 
 use std::sync::LazyLock;
 
@@ -7,8 +8,9 @@ use regex::Regex;
 
 use super::{
     DeviceInfo, DeviceType,
-    bots::{bot_name, looks_like_bot},
+    bots::{bot_name, has_mark, markers},
     native::apple_native_http,
+    scan::{BROWSER_TOKENS, ie_from_trident, safari_from_build, scan},
     tokens::{clean_model, find_token, is_noise_field, product_version, sane_version, token_version},
 };
 
@@ -23,6 +25,59 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
     if ua.is_empty() {
         return DeviceInfo::default();
     }
+    // `Mozilla/5.0+(Macintosh;+Intel+Mac+OS+X+10_11_6)+…`: spaces that a
+    // form encoding turned into `+`.
+    let decoded;
+    let ua = if !ua.contains(' ') && ua.contains(")+") {
+        decoded = ua.replace('+', " ");
+        decoded.as_str()
+    } else {
+        ua
+    };
+    let (bot, marks) = markers(ua);
+    if bot {
+        return parse_woothee(ua, None, (true, marks));
+    }
+    let (parts, found) = scan(ua);
+    if parts.products().iter().any(|(name, _)| *name == "CFNetwork") {
+        return parse_woothee(ua, None, (false, marks));
+    }
+    let Some((os, os_version)) = found.os else {
+        return parse_woothee(ua, found.browser, (false, marks));
+    };
+    let Some((browser, browser_version)) = found.browser else {
+        return parse_woothee(ua, None, (false, marks));
+    };
+    let mut info = DeviceInfo {
+        browser_name: Some(browser.to_owned()),
+        browser_version,
+        os_name: Some(os.to_owned()),
+        os_version,
+        device_type: match os {
+            "Windows" | "macOS" | "ChromeOS" | "BSD" => DeviceType::Desktop,
+            "iOS" | "iPadOS" | "Android" | "Windows Phone" => DeviceType::Smartphone,
+            _ => DeviceType::Unknown,
+        },
+        ..DeviceInfo::default()
+    };
+    let woothee_os = match os {
+        "iPadOS" => "iPad",
+        other => other,
+    };
+    refine_os(&mut info, ua, woothee_os);
+    refine_type(&mut info, marks);
+    info
+}
+
+/// The fallback for user agents the scanner cannot place (feature phones,
+/// consoles, crawlers, HTTP libraries): woothee, then the same refinements.
+/// A browser the scanner named (from its own token, without an OS it could
+/// place) wins over woothee's. `(bot, marks)` is what [`markers`] read.
+fn parse_woothee(
+    ua: &str,
+    scanned: Option<(&'static str, Option<String>)>,
+    (bot, marks): (bool, u32),
+) -> DeviceInfo {
     let mut info = DeviceInfo::default();
     let mut woothee_category = "";
     let mut woothee_os = "";
@@ -41,7 +96,7 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
             _ => DeviceType::Unknown,
         };
     }
-    if info.device_type != DeviceType::Bot && looks_like_bot(ua) {
+    if info.device_type != DeviceType::Bot && bot {
         info.device_type = DeviceType::Bot;
         if info.browser_name.is_none() || woothee_category != "crawler" {
             info.browser_name = bot_name(ua).or(info.browser_name);
@@ -71,7 +126,26 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
         info.browser_version = Some(real);
     }
     refine_os(&mut info, ua, woothee_os);
-    if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
+    if info.browser_name.as_deref() == Some("Safari") {
+        // woothee reads a WebKit build (`Safari/6533.18.5`) as Safari's version.
+        info.browser_version = token_version(ua, "Version/").flatten().or_else(|| {
+            if matches!(info.os_name.as_deref(), Some("iOS" | "iPadOS")) {
+                info.os_version
+                    .as_deref()
+                    .and_then(|v| v.split('.').next())
+                    .map(str::to_owned)
+            } else {
+                token_version(ua, "Safari/")
+                    .flatten()
+                    .as_deref()
+                    .and_then(safari_from_build)
+            }
+        });
+    }
+    if let Some((name, version)) = scanned {
+        info.browser_name = Some(name.to_owned());
+        info.browser_version = version;
+    } else if let Some((name, version)) = refine_browser(ua, info.os_name.as_deref()) {
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
     } else if info.browser_name.is_none()
@@ -80,7 +154,7 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
     }
-    refine_type(&mut info, ua);
+    refine_type(&mut info, marks);
     info
 }
 
@@ -100,8 +174,7 @@ fn rename_woothee_browser(name: &str, ua: &str) -> String {
 /// IE in compatibility view claims an older `MSIE`; Trident tells the truth.
 fn real_ie_version(ua: &str) -> Option<String> {
     let trident = token_version(ua, "Trident/").flatten()?;
-    let major = trident.split('.').next()?.parse::<u32>().ok()?;
-    (4..=8).contains(&major).then(|| format!("{}.0", major + 4))
+    ie_from_trident(trident.split('.').next()?.parse::<u32>().ok()?)
 }
 
 /// Maps woothee's OS vocabulary to the names people use, dropping versions
@@ -134,80 +207,6 @@ fn normalize_os(os: &str, version: &str) -> (Option<String>, Option<String>) {
         other => (known(other), version),
     }
 }
-
-/// Product tokens woothee does not know (or confuses), most specific first:
-/// `(product name as in the UA, display name)`.
-const BROWSER_TOKENS: &[(&str, &str)] = &[
-    // In-app browsers: their UA also carries Chrome/Safari and often `wv`.
-    ("FBAV", "Facebook"),
-    ("FBSV", "Facebook"),
-    ("Instagram", "Instagram"),
-    ("Pinterest", "Pinterest"),
-    ("MicroMessenger", "WeChat"),
-    ("musical_ly", "TikTok"),
-    ("Snapchat", "Snapchat"),
-    ("GSA", "Google"),
-    // Chromium-based and others that also say Chrome/ or Safari/.
-    ("EdgA", "Edge"),
-    ("EdgiOS", "Edge"),
-    ("Edg", "Edge"),
-    ("Edge", "Edge"),
-    ("OPR", "Opera"),
-    ("OPT", "Opera Touch"),
-    ("OPiOS", "Opera Mini"),
-    ("OPX", "Opera"),
-    ("OPRGX", "Opera GX"),
-    ("SamsungBrowser", "Samsung Internet"),
-    ("YaBrowser", "Yandex Browser"),
-    ("YaSearchBrowser", "Yandex Browser"),
-    ("Vivaldi", "Vivaldi"),
-    ("Whale", "Whale"),
-    ("Brave", "Brave"),
-    ("brave", "Brave"),
-    ("DuckDuckGo", "DuckDuckGo"),
-    ("Ddg", "DuckDuckGo"),
-    ("UCBrowser", "UC Browser"),
-    ("UBrowser", "UC Browser"),
-    ("UCMobile", "UC Browser"),
-    ("UCWEB", "UC Browser"),
-    ("UC Browser", "UC Browser"),
-    ("Opera Mini", "Opera Mini"),
-    ("MiuiBrowser", "MIUI Browser"),
-    ("HuaweiBrowser", "Huawei Browser"),
-    ("HONORBrowser", "Honor Browser"),
-    ("HeyTapBrowser", "HeyTap Browser"),
-    ("VivoBrowser", "Vivo Browser"),
-    ("Silk", "Amazon Silk"),
-    ("QQBrowser", "QQ Browser"),
-    ("MQQBrowser", "QQ Browser"),
-    ("Puffin", "Puffin"),
-    ("AvastSecureBrowser", "Avast Secure Browser"),
-    ("Avast", "Avast Secure Browser"),
-    ("AlohaBrowser", "Aloha Browser"),
-    ("CocCoc", "Coc Coc"),
-    ("coc_coc_browser", "Coc Coc"),
-    ("Iron", "Iron"),
-    ("Falkon", "Falkon"),
-    ("QupZilla", "QupZilla"),
-    ("QtWebEngine", "Qt Web Engine"),
-    ("Electron", "Electron"),
-    ("HeadlessChrome", "Headless Chrome"),
-    ("CriOS", "Chrome"),
-    ("FxiOS", "Firefox"),
-    ("Focus", "Firefox Focus"),
-    ("Klar", "Firefox Klar"),
-    ("PaleMoon", "Pale Moon"),
-    ("Waterfox", "Waterfox"),
-    ("SeaMonkey", "SeaMonkey"),
-    ("Iceweasel", "Iceweasel"),
-    ("IceCat", "IceCat"),
-    ("Thunderbird", "Thunderbird"),
-    ("Epiphany", "Epiphany"),
-    ("Konqueror", "Konqueror"),
-    ("Midori", "Midori"),
-    ("Chromium", "Chromium"),
-    ("IEMobile", "IE Mobile"),
-];
 
 fn refine_browser(ua: &str, os: Option<&str>) -> Option<(&'static str, Option<String>)> {
     for (token, name) in BROWSER_TOKENS {
@@ -355,21 +354,21 @@ fn android_comment(ua: &str) -> Option<(Option<String>, Option<String>)> {
     None
 }
 
-fn refine_type(info: &mut DeviceInfo, ua: &str) {
+/// The device type from the OS and the `marks` of [`markers`].
+fn refine_type(info: &mut DeviceInfo, marks: u32) {
     let os = info.os_name.as_deref();
-    let tablet = ua.contains("iPad")
-        || ua.contains("Tablet")
-        || ua.contains("Kindle")
-        || ua.contains("Silk/")
+    let has = |mark: &str| has_mark(marks, mark);
+    let tablet = os == Some("iPadOS")
+        || has("iPad")
+        || has("Tablet")
+        || has("Kindle")
+        || has("Silk/")
         || (os == Some("Android")
-            && (ua.contains("AppleWebKit") || ua.contains("Gecko/"))
-            && !ua.contains("Mobile")
-            && !ua.contains("Windows Phone"));
-    let phone = ua.contains("iPhone")
-        || ua.contains("iPod")
-        || ua.contains("Mobile")
-        || ua.contains("Windows Phone")
-        || os == Some("Android");
+            && (has("AppleWebKit") || has("Gecko/"))
+            && !has("Mobile")
+            && !has("Windows Phone"));
+    let phone =
+        has("iPhone") || has("iPod") || has("Mobile") || has("Windows Phone") || os == Some("Android");
     info.device_type = match (info.device_type, os) {
         (DeviceType::Bot, _) => DeviceType::Bot,
         (_, Some("Android" | "iOS" | "iPadOS" | "KaiOS" | "HarmonyOS")) | (DeviceType::Smartphone, _) => {
