@@ -56,14 +56,20 @@ pub(crate) async fn has_matching_device<C: ConnectionTrait>(
 pub(crate) const PURGE_BATCH: u64 = 5_000;
 
 /// Deletes trail rows that occurred before `before`, in batches of
-/// [`PURGE_BATCH`] (oldest first; portable: no `LIMIT` in `DELETE`).
+/// [`PURGE_BATCH`] (oldest first; portable: no `LIMIT` in `DELETE`), so
+/// that logins writing to the trail are never blocked for long.
 ///
-/// A batch is the next [`PURGE_BATCH`] ids off the low end of the
-/// `occurred_at` index, then one `DELETE … WHERE id IN (…)`: every batch
-/// reads only the rows it deletes, whatever the planner thinks of the
-/// backlog (a batch bounded by a range on `occurred_at` and ordered by id
-/// let SQLite sort the whole backlog again for every batch).
+/// Every batch reads only what it deletes, whatever the planner makes of the
+/// backlog (a batch bounded by a range on `occurred_at` alone and ordered by
+/// id let SQLite sort the whole backlog again for every batch):
+/// * PostgreSQL: a primary-key range `(after, edge]`, the edge found by an
+///   id-ordered `OFFSET` over rows past the previous edge;
+/// * SQLite and MySQL: the next ids off the low end of the `occurred_at`
+///   index, then `DELETE … WHERE id IN (…)`.
 pub(crate) async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64, DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        return purge_by_id_range(db, before).await;
+    }
     let mut total = 0;
     loop {
         let ids: Vec<i64> = event::Entity::find()
@@ -87,6 +93,45 @@ pub(crate) async fn purge_events<C: ConnectionTrait>(db: &C, before: i64) -> Res
             return Ok(total);
         }
         // Let the requests waiting on the database go first.
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn purge_by_id_range<C: ConnectionTrait>(db: &C, before: i64) -> Result<u64, DbErr> {
+    let mut total = 0;
+    let mut after: Option<i64> = None;
+    loop {
+        let range = || {
+            let mut cond = Condition::all().add(event::Column::OccurredAt.lt(before));
+            if let Some(after) = after {
+                cond = cond.add(event::Column::Id.gt(after));
+            }
+            cond
+        };
+        // The id of the last row of this batch, if the batch is full.
+        let edge: Option<i64> = event::Entity::find()
+            .select_only()
+            .column(event::Column::Id)
+            .filter(range())
+            .order_by_asc(event::Column::Id)
+            .offset(PURGE_BATCH - 1)
+            .limit(1)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let mut cond = range();
+        if let Some(edge) = edge {
+            cond = cond.add(event::Column::Id.lte(edge));
+        }
+        total += event::Entity::delete_many()
+            .filter(cond)
+            .exec(db)
+            .await?
+            .rows_affected;
+        let Some(edge) = edge else {
+            return Ok(total);
+        };
+        after = Some(edge);
         tokio::task::yield_now().await;
     }
 }
