@@ -362,6 +362,9 @@ pub fn use_session_events_with_options(options: UseSessionEventsOptions) -> UseS
 }
 
 #[cfg(feature = "hydrate")]
+pub(crate) use live::page_is_leaving;
+
+#[cfg(feature = "hydrate")]
 mod live {
     use leptos::{
         prelude::*,
@@ -369,11 +372,50 @@ mod live {
         web_sys::{EventSource, MessageEvent},
     };
 
+    use std::sync::{
+        Once,
+        atomic::{AtomicBool, Ordering},
+    };
+
     use crate::types::{SESSION_EVENTS_PATH, SessionEvent};
+
+    static LEAVING: AtomicBool = AtomicBool::new(false);
+    static WATCHING: Once = Once::new();
+
+    /// Follows whether this page has started navigating away (a form post,
+    /// a link; `beforeunload` fires before the request leaves), back to
+    /// `false` when the page is shown again (the back/forward cache).
+    fn watch_leaving() {
+        WATCHING.call_once(|| {
+            std::mem::forget(window_event_listener_untyped("beforeunload", |_| {
+                LEAVING.store(true, Ordering::Relaxed);
+            }));
+            std::mem::forget(window_event_listener_untyped("pageshow", |_| {
+                LEAVING.store(false, Ordering::Relaxed);
+            }));
+        });
+    }
+
+    /// Whether the page is on its way to another one: a "signed out" then
+    /// races the page's own navigation (a password change that gives the
+    /// session a new cookie when its response arrives) and is not acted on.
+    pub(crate) fn page_is_leaving() -> bool {
+        LEAVING.load(Ordering::Relaxed)
+    }
 
     /// Opens the stream while `enabled`, handing each event to `on_event`.
     pub(super) fn open(enabled: Signal<bool>, on_event: impl Fn(SessionEvent) + Clone + 'static) {
+        watch_leaving();
         let source = StoredValue::new_local(None::<EventSource>);
+        // A page on its way elsewhere stops listening: no reconnect with the
+        // cookie its navigation is about to replace.
+        std::mem::forget(window_event_listener_untyped("beforeunload", move |_| {
+            source.try_update_value(|s| {
+                if let Some(s) = s.take() {
+                    s.close();
+                }
+            });
+        }));
         let reopen = RwSignal::new(0usize);
         Effect::new(move |_| {
             reopen.track();
@@ -407,6 +449,7 @@ mod live {
                 let on_event = on_event.clone();
                 leptos::task::spawn_local(async move {
                     match crate::api::signed_in().await {
+                        Ok(false) if page_is_leaving() => {}
                         Ok(false) => on_event(SessionEvent::SignedOut),
                         _ => {
                             on_event(SessionEvent::Changed);

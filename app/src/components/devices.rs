@@ -57,6 +57,12 @@ fn DevicesView(sign_out_others: bool) -> impl IntoView {
         let Some(event) = live.event.get_untracked() else {
             return;
         };
+        // A page on its way elsewhere reloads nothing (its cookie may be
+        // about to change: a password change).
+        #[cfg(feature = "hydrate")]
+        if super::composables::page_is_leaving() {
+            return;
+        }
         match &event {
             SessionEvent::SignedOut => leave_soon(),
             SessionEvent::SignedIn { .. } | SessionEvent::Changed => actions.live.update(|n| *n += 1),
@@ -177,7 +183,11 @@ fn leave_soon() {
     #[cfg(feature = "hydrate")]
     set_timeout(
         || {
-            let _ = window().location().reload();
+            // A page already on its way elsewhere needs no reload (which
+            // would cancel that navigation).
+            if !super::composables::page_is_leaving() {
+                let _ = window().location().reload();
+            }
         },
         std::time::Duration::from_millis(1500),
     );
