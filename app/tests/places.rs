@@ -181,7 +181,13 @@ async fn a_remote_lookup_fills_a_login_in_later_and_never_delays_it(db: Database
     stranger.ip = MADRID_IP.parse()?;
     stranger.send("POST", "/fail/ada@example.com").await?;
     assert_eq!(laptop.devices().await?.devices[0].location, None, "not known yet");
-    assert_eq!(remote.calls.load(Ordering::SeqCst), 2, "one lookup each");
+    // The lookups run on spawned tasks: wait until both asked.
+    until("one lookup each", || {
+        let remote = remote.clone();
+        async move { Ok(remote.calls.load(Ordering::SeqCst) == 2) }
+    })
+    .await?;
+    assert_eq!(remote.calls.load(Ordering::SeqCst), 2, "one lookup each, no more");
 
     open.send(true)?;
     until("the session's location", || {
