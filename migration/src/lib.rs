@@ -20,6 +20,7 @@ mod m20261124_000004_index_trail_kind;
 mod m20261203_000005_create_disavowals;
 mod m20261203_000006_create_device_names;
 mod m20261203_000007_place_names;
+mod m20261203_000008_index_trail_user_identity;
 
 /// The migrator for the registry, the trail, "This wasn't me" links and
 /// device names.
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_create_disavowals::Migration),
             Box::new(m20261203_000006_create_device_names::Migration),
             Box::new(m20261203_000007_place_names::Migration),
+            Box::new(m20261203_000008_index_trail_user_identity::Migration),
         ]
     }
 

@@ -162,8 +162,11 @@ impl CurrentSession {
         tracing::info!(user.id = %user_id, session = %id_hash.short(), method = login.method_name(), "signed in");
 
         // Everything below is tracking: it fails open.
-        let new_device = self.is_new_device(user_id, &device_id, &device).await;
-        let superseded = self.end_superseded_rows(user_id, &device_id, &id_hash).await;
+        // Independent reads (and the superseded rows' ending): side by side.
+        let (new_device, superseded) = tokio::join!(
+            self.is_new_device(user_id, &device_id, &device),
+            self.end_superseded_rows(user_id, &device_id, &id_hash),
+        );
         let mut event = NewEvent::new(HistoryKind::Login, now);
         event.user_id = Some(user_id.to_owned());
         event.identity = login.identity.as_deref().map(normalize_identity);
@@ -220,6 +223,12 @@ impl CurrentSession {
             }
             watch
         });
+        if self.session().id().is_none() {
+            // No session yet (a browser without a cookie): the row `save`
+            // creates gets a fresh id anyway, and there is nothing to delete
+            // (`cycle_id` would delete a random id, one round trip for nothing).
+            return Ok(());
+        }
         self.session().cycle_id().await.map_err(store_error)
     }
 
@@ -263,24 +272,27 @@ impl CurrentSession {
     /// (a first-ever login is never "new"; a failed check is "not new").
     async fn is_new_device(&self, user_id: &str, device_id: &str, device: &DeviceInfo) -> bool {
         let db = self.sessions().db();
-        match trail::has_prior_login(db, user_id).await {
-            Ok(false) => false,
-            Ok(true) => !trail::has_matching_device(
-                db,
-                user_id,
-                Some(device_id),
-                Some(device.device_type.as_str()),
-                device.os_name.as_deref(),
-                device.browser_name.as_deref(),
-                device.app_name.as_deref(),
-            )
-            .await
-            .unwrap_or(true),
-            Err(err) => {
-                tracing::warn!(error = %err, "new-device check failed");
-                false
-            }
-        }
+        // A match implies a prior login: the common case (a known browser)
+        // costs one indexed probe.
+        let matching = trail::has_matching_device(
+            db,
+            user_id,
+            Some(device_id),
+            Some(device.device_type.as_str()),
+            device.os_name.as_deref(),
+            device.browser_name.as_deref(),
+            device.app_name.as_deref(),
+        )
+        .await;
+        let result = match matching {
+            Ok(true) => Ok(false),
+            Ok(false) => trail::has_prior_login(db, user_id).await,
+            Err(err) => Err(err),
+        };
+        result.unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "new-device check failed");
+            false
+        })
     }
 
     /// Ends this browser's older rows for the same user and the user's rows

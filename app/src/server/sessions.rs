@@ -178,15 +178,43 @@ impl Sessions {
         limit: u64,
     ) -> Result<HistoryList, SessionsError> {
         let now = self.now_ms();
-        let rows = self
-            .trail()
-            .history_of(user_id, identities)
-            .recent()
-            .limit(limit.clamp(1, HOST_HISTORY_CAP))
-            .all(self.db())
-            .await
-            .map_err(db_error)?;
-        let names = self.device_names(user_id).await;
+        let limit = limit.clamp(1, HOST_HISTORY_CAP);
+        // What `TrailQuery::history_of` selects, read as bounded index
+        // ranges merged here: the user's own newest events, and each
+        // identity's newest unlinked failed attempts. (One statement with
+        // the OR makes SQLite gather and sort every event of the user.)
+        let mut wanted: Vec<String> = identities
+            .iter()
+            .map(|i| trail::normalize_identity(i))
+            .filter(|i| !i.is_empty())
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        wanted.truncate(trail::MAX_IDENTITIES);
+        let db = self.db();
+        let own = self.trail().for_user(user_id).recent().limit(limit);
+        let failed: Vec<_> = wanted
+            .iter()
+            .map(|identity| {
+                self.trail()
+                    .failed_logins()
+                    .for_identity(identity)
+                    .unlinked()
+                    .recent()
+                    .limit(limit)
+            })
+            .collect();
+        let (mut rows, failed, names) = futures_util::future::try_join3(
+            own.all(db),
+            futures_util::future::try_join_all(failed.iter().map(|q| q.all(db))),
+            async { Ok::<_, DbErr>(self.device_names(user_id).await) },
+        )
+        .await
+        .map_err(db_error)?;
+        rows.extend(failed.into_iter().flatten());
+        rows.sort_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+        rows.dedup_by_key(|e| e.id);
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let entries = rows
             .into_iter()
             .filter_map(|e| {

@@ -3,16 +3,23 @@
 //! * `run --baseline <bin> --work <dir>`: for SQLite (always) and PostgreSQL
 //!   (when `BENCH_POSTGRES_URL` or `TEST_POSTGRES_URL` is set) starts, one at a
 //!   time on 127.0.0.1, (a) bare axum, (b) axum + tower-sessions +
-//!   tower-sessions-sqlx-store (the `baseline/` crate) and (c) axum + this
-//!   library's full layer, each with the same 1,000 pre-created sessions
-//!   rotated by the same `wrk` script, and prints requests/s, p50/p99 and the
-//!   ratios c/b and c/a.
-//! * `extras --work <dir>`: login p50, the devices page's data for a user with
-//!   100 devices and 10,000 trail events, and the sweep over 1,000,000 trail
-//!   rows with logins going on.
+//!   tower-sessions-sqlx-store (the `baseline/` crate), (b′) the same behind
+//!   tower-sessions' `CachingSessionStore` (moka), (c) axum + this library's
+//!   full layer in its default configuration and (c′) with `SingleInstance`
+//!   (SQLite), each with the same 1,000 pre-created sessions
+//!   rotated by the same `wrk` script, and prints requests/s, p50/p99, the
+//!   ratios against their targets, and whether each server still revokes a
+//!   session across two instances on the same database.
+//! * `extras --work <dir>`: login p50, the devices page's data and the demo's
+//!   whole settings page for a user with 100 devices and 10,000 trail
+//!   events, the sweep over 1,000,000 trail rows with logins going on, and
+//!   how each cost grows.
+//! * `parser`: time per user agent of the device parser.
 //! * `serve-bare`, `serve-ours`: the servers `run` starts.
 
 mod extras;
+mod page;
+mod parser;
 
 use std::{
     fmt::Write as _,
@@ -51,16 +58,6 @@ pub(crate) fn config(cache: RegistryCache) -> SessionsConfig {
     config
 }
 
-/// The cache mode a deployment on `url` uses: on SQLite the harness is one
-/// process (`SingleInstance`); on PostgreSQL the default (`Auto`: LISTEN/NOTIFY).
-pub(crate) fn cache_mode(url: &str) -> RegistryCache {
-    if url.starts_with("sqlite:") {
-        RegistryCache::SingleInstance
-    } else {
-        RegistryCache::Auto
-    }
-}
-
 pub(crate) async fn connect(url: &str) -> Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(POOL).sqlx_logging(false);
@@ -87,6 +84,15 @@ pub(crate) fn ours(sessions: &Sessions) -> Router {
                     }
                 },
             ),
+        )
+        .route(
+            "/logout",
+            post(|current: CurrentSession| async move {
+                match current.logout().await {
+                    Ok(()) => StatusCode::OK,
+                    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                }
+            }),
         )
         .route(
             "/devices-page",
@@ -163,11 +169,24 @@ async fn serve_bare(sessions: usize, cookies: &str) -> Result<()> {
     serve(router).await
 }
 
-async fn serve_ours(url: &str, sessions: usize, cookies: &str) -> Result<()> {
+/// `serve-ours <url> <sessions> <cookies> [--cache default|single] [--reuse]`:
+/// the library's layer in its default registry cache mode or with
+/// `SingleInstance`; `--reuse` is a second instance on the same database
+/// (no migrations, no logins: it serves the cookies the first one wrote).
+async fn serve_ours(url: &str, sessions: usize, cookies: &str, flags: &[String]) -> Result<()> {
+    let cache = match flag(flags, "--cache").as_deref() {
+        None | Some("default") => RegistryCache::default(),
+        Some("single") => RegistryCache::SingleInstance,
+        Some(other) => bail!("--cache {other}: default or single"),
+    };
+    let reuse = flags.iter().any(|f| f == "--reuse");
     let db = connect(url).await?;
-    let sessions_handle = Sessions::new(db, config(cache_mode(url)))?;
-    sessions_handle.migrate().await?;
+    let sessions_handle = Sessions::new(db, config(cache))?;
     let router = ours(&sessions_handle);
+    if reuse {
+        return serve(router).await;
+    }
+    sessions_handle.migrate().await?;
     let mut lines = String::new();
     for i in 0..sessions {
         let cookie = login(&router, &format!("u{i}")).await?;
@@ -241,10 +260,14 @@ struct Run {
     script: PathBuf,
 }
 
-/// A GET on loopback without an HTTP client crate: the body of the response.
-async fn raw_get(port: u16, cookie: &str) -> Result<String> {
+/// A request on loopback without an HTTP client crate: the body of the
+/// response (a 200 is required).
+async fn raw_request(port: u16, method: &str, cookie: &str) -> Result<String> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let req = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n");
+    let req = format!(
+        "{method} /{} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        if method == "POST" { "logout" } else { "" }
+    );
     stream.write_all(req.as_bytes()).await?;
     let mut buf = String::new();
     stream.read_to_string(&mut buf).await?;
@@ -255,35 +278,13 @@ async fn raw_get(port: u16, cookie: &str) -> Result<String> {
 }
 
 async fn measure(run: &Run, label: &str, program: &Path, args: &[String], cookies: &Path) -> Result<Figures> {
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("starting {}", program.display()))?;
-    let stdout = child.stdout.take().context("server stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let port: u16 = loop {
-        let Some(line) = tokio::time::timeout(Duration::from_secs(300), lines.next_line())
-            .await
-            .context("server start timed out")??
-        else {
-            bail!("{label}: server exited before it was ready");
-        };
-        if let Some(port) = line.strip_prefix("READY ") {
-            break port.trim().parse()?;
-        }
-    };
-    // Keep draining the server's stdout.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-
+    let (mut child, port) = start(label, program, args).await?;
     let first = std::fs::read_to_string(cookies)?
         .lines()
         .next()
         .context("no cookies")?
         .to_owned();
-    let body = raw_get(port, &first).await?;
+    let body = raw_request(port, "GET", &first).await?;
     ensure!(!body.is_empty(), "{label}: the first session is not signed in");
 
     let url = format!("http://127.0.0.1:{port}/");
@@ -314,7 +315,7 @@ async fn measure(run: &Run, label: &str, program: &Path, args: &[String], cookie
     child.start_kill()?;
     let _ = child.wait().await;
     eprintln!(
-        "  {label:<34} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms{}",
+        "  {label:<52} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms{}",
         figures.rps,
         figures.p50_ms,
         figures.p99_ms,
@@ -348,6 +349,99 @@ pub(crate) fn postgres_url() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// One server of the load table.
+struct Server {
+    label: &'static str,
+    program: PathBuf,
+    /// Arguments of the first instance (it creates the sessions).
+    args: Vec<String>,
+    /// The extra arguments of a second instance on the same database; `None`
+    /// for bare axum (nothing to revoke).
+    reuse: Option<Vec<String>>,
+    cookies: PathBuf,
+}
+
+/// Starts `program` and waits for its `READY <port>` line.
+async fn start(label: &str, program: &Path, args: &[String]) -> Result<(tokio::process::Child, u16)> {
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", program.display()))?;
+    let stdout = child.stdout.take().context("server stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let port: u16 = loop {
+        let Some(line) = tokio::time::timeout(Duration::from_secs(300), lines.next_line())
+            .await
+            .context("server start timed out")??
+        else {
+            bail!("{label}: server exited before it was ready");
+        };
+        if let Some(port) = line.strip_prefix("READY ") {
+            break port.trim().parse()?;
+        }
+    };
+    // Keep draining the server's stdout.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((child, port))
+}
+
+/// What a revocation on one instance does to the same cookie on a second
+/// instance of the same server on the same database.
+async fn revokes_across_instances(server: &Server) -> Result<String> {
+    let Some(reuse) = &server.reuse else {
+        return Ok("—".to_owned());
+    };
+    let (mut first, port_a) = start(server.label, &server.program, &server.args).await?;
+    let mut second_args = server.args.clone();
+    second_args.extend(reuse.iter().cloned());
+    let (mut second, port_b) = start(server.label, &server.program, &second_args).await?;
+    let cookie = std::fs::read_to_string(&server.cookies)?
+        .lines()
+        .next()
+        .context("no cookies")?
+        .to_owned();
+    // Both instances have served the session (a cache would now hold it).
+    for port in [port_a, port_b] {
+        ensure!(
+            !raw_request(port, "GET", &cookie).await?.is_empty(),
+            "{}: the session is not signed in on port {port}",
+            server.label
+        );
+    }
+    raw_request(port_a, "POST", &cookie).await?;
+    // The very next request on the other instance, then every 10 ms for 2 s.
+    let started = std::time::Instant::now();
+    let verdict = loop {
+        let body = raw_request(port_b, "GET", &cookie).await?;
+        if body.is_empty() {
+            let ms = started.elapsed().as_millis();
+            break if ms < 10 {
+                "yes (its next request)".to_owned()
+            } else {
+                format!("after {ms} ms")
+            };
+        }
+        if started.elapsed() > Duration::from_secs(2) {
+            break "no (still signed in 2 s later)".to_owned();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    for child in [&mut first, &mut second] {
+        child.start_kill()?;
+        let _ = child.wait().await;
+    }
+    Ok(verdict)
+}
+
+/// The median of `xs` (sorted in place).
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
 async fn run_all(run: Run, baseline: PathBuf) -> Result<()> {
     let me = std::env::current_exe()?;
     std::fs::create_dir_all(&run.work)?;
@@ -370,110 +464,138 @@ end
     let mut report = String::new();
     writeln!(
         report,
-        "| backend | server | req/s | p50 ms | p99 ms |\n|---|---|---:|---:|---:|"
+        "| backend | server | req/s | p50 ms | p99 ms | revokes across two instances |\n|---|---|---:|---:|---:|---|"
     )?;
     let mut summary = Vec::new();
+    let mut targets = Vec::new();
     for (name, admin_url) in backends {
         eprintln!(
             "{name}: {} sessions, wrk -t{} -c{} -d{}s (after {}s warm-up), median of {} interleaved rounds",
             run.sessions, run.threads, run.connections, run.duration, run.warmup, run.rounds
         );
-        let (url_b, url_c) = match &admin_url {
-            None => {
-                let b = run.work.join("baseline.db");
-                let c = run.work.join("ours.db");
-                for f in [&b, &c] {
+        let pg = admin_url.is_some();
+        // One database per server: each start adds its own sessions.
+        let url = async |key: &str| -> Result<String> {
+            match &admin_url {
+                None => {
+                    let file = run.work.join(format!("{key}.db"));
                     for suffix in ["", "-wal", "-shm"] {
-                        let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
+                        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
                     }
+                    Ok(format!("sqlite://{}?mode=rwc", file.display()))
                 }
-                (
-                    format!("sqlite://{}?mode=rwc", b.display()),
-                    format!("sqlite://{}?mode=rwc", c.display()),
-                )
+                Some(admin) => fresh_pg(admin, &format!("ls_bench_{key}")).await,
             }
-            Some(admin) => (
-                fresh_pg(admin, "ls_bench_baseline").await?,
-                fresh_pg(admin, "ls_bench_ours").await?,
-            ),
         };
         let n = run.sessions.to_string();
         let cookies = |k: &str| run.work.join(format!("cookies-{k}.txt"));
-        let mut rounds: Vec<(Figures, Figures, Figures)> = Vec::new();
-        // Interleaved rounds; each round's ratios compare runs seconds apart,
-        // and the median round decides: the machine is shared, and a burst of
-        // someone else's work should not decide a ratio.
+        let display = |p: &Path| p.display().to_string();
+        let mut servers = vec![
+            Server {
+                label: "(a) bare axum",
+                program: me.clone(),
+                args: vec!["serve-bare".into(), n.clone(), display(&cookies("a"))],
+                reuse: None,
+                cookies: cookies("a"),
+            },
+            Server {
+                label: "(b) tower-sessions + sqlx-store",
+                program: baseline.clone(),
+                args: vec![url("baseline").await?, n.clone(), display(&cookies("b"))],
+                reuse: Some(vec!["--reuse".into()]),
+                cookies: cookies("b"),
+            },
+            Server {
+                label: "(b′) the same + CachingSessionStore (moka)",
+                program: baseline.clone(),
+                args: vec![url("cached").await?, n.clone(), display(&cookies("b2")), "--cached".into()],
+                reuse: Some(vec!["--reuse".into()]),
+                cookies: cookies("b2"),
+            },
+            Server {
+                label: if pg {
+                    "(c) leptos-sessions, default (cached, LISTEN/NOTIFY)"
+                } else {
+                    "(c) leptos-sessions, default (no cache)"
+                },
+                program: me.clone(),
+                args: vec!["serve-ours".into(), url("ours").await?, n.clone(), display(&cookies("c"))],
+                reuse: Some(vec!["--reuse".into()]),
+                cookies: cookies("c"),
+            },
+        ];
+        // On PostgreSQL `SingleInstance` is the default (the cache is kept
+        // coherent either way); on SQLite it is the host's promise of one process.
+        if !pg {
+            servers.push(Server {
+                label: "(c′) leptos-sessions, SingleInstance cache",
+                program: me.clone(),
+                args: vec![
+                    "serve-ours".into(),
+                    url("ours_single").await?,
+                    n.clone(),
+                    display(&cookies("c2")),
+                    "--cache".into(),
+                    "single".into(),
+                ],
+                reuse: Some(vec!["--reuse".into()]),
+                cookies: cookies("c2"),
+            });
+        }
+        let mut rounds: Vec<Vec<Figures>> = vec![Vec::new(); servers.len()];
+        // Interleaved rounds: each round's servers run seconds apart, and the
+        // median decides: the machine is shared, and a burst of someone
+        // else's work should not decide a ratio.
         for round in 1..=run.rounds {
             eprintln!(" round {round}/{}", run.rounds);
-            let a = measure(
-                &run,
-                "(a) bare axum",
-                &me,
-                &["serve-bare".into(), n.clone(), cookies("a").display().to_string()],
-                &cookies("a"),
-            )
-            .await?;
-            let b = measure(
-                &run,
-                "(b) tower-sessions + sqlx-store",
-                &baseline,
-                &[url_b.clone(), n.clone(), cookies("b").display().to_string()],
-                &cookies("b"),
-            )
-            .await?;
-            let c = measure(
-                &run,
-                "(c) leptos-sessions layer",
-                &me,
-                &[
-                    "serve-ours".into(),
-                    url_c.clone(),
-                    n.clone(),
-                    cookies("c").display().to_string(),
-                ],
-                &cookies("c"),
-            )
-            .await?;
-            eprintln!(
-                "  round {round}: c/b = {:.2}, c/a = {:.2}",
-                c.rps / b.rps,
-                c.rps / a.rps
-            );
-            rounds.push((a, b, c));
+            for (i, server) in servers.iter().enumerate() {
+                let f = measure(&run, server.label, &server.program, &server.args, &server.cookies).await?;
+                rounds[i].push(f);
+            }
         }
-        // The median round by c/a (the tighter target).
-        rounds.sort_by(|x, y| (x.2.rps / x.0.rps).total_cmp(&(y.2.rps / y.0.rps)));
-        let (a, b, c) = rounds[rounds.len() / 2];
-        let per_round: Vec<String> = rounds
-            .iter()
-            .map(|(a, b, c)| format!("{:.2}/{:.2}", c.rps / b.rps, c.rps / a.rps))
-            .collect();
-        let (cb, ca) = (c.rps / b.rps, c.rps / a.rps);
-        let target = if admin_url.is_some() { 1.5 } else { 2.0 };
-        eprintln!(
-            "  c/b = {cb:.2} (target ≥ {target}: {})   c/a = {ca:.2} (target ≥ 0.75: {})",
-            if cb >= target { "met" } else { "MISSED" },
-            if ca >= 0.75 { "met" } else { "MISSED" },
-        );
-        for (label, f) in [
-            ("(a) bare axum", a),
-            ("(b) tower-sessions + sqlx-store", b),
-            ("(c) leptos-sessions", c),
-        ] {
+        let mut medians = Vec::new();
+        for (server, figures) in servers.iter().zip(&rounds) {
+            let mut rps: Vec<f64> = figures.iter().map(|f| f.rps).collect();
+            let m = median(&mut rps);
+            // The round whose req/s is the median gives the latencies.
+            let f = *figures.iter().find(|f| f.rps == m).context("median round")?;
+            let revokes = revokes_across_instances(server).await?;
+            eprintln!("  {:<52} revokes across two instances: {revokes}", server.label);
             writeln!(
                 report,
-                "| {name} | {label} | {:.0} | {:.2} | {:.2} |",
-                f.rps, f.p50_ms, f.p99_ms
+                "| {name} | {} | {:.0} | {:.2} | {:.2} | {revokes} |",
+                server.label, f.rps, f.p50_ms, f.p99_ms
             )?;
+            medians.push(m);
         }
-        summary.push(format!(
-            "{name}: c/b = {cb:.2} (target ≥ {target}), c/a = {ca:.2} (target ≥ 0.75); median of {} rounds, each round's c/b / c/a: {}",
-            per_round.len(),
-            per_round.join(", ")
-        ));
+        let (a, b, b2, c) = (medians[0], medians[1], medians[2], medians[3]);
+        let cached = medians.get(4).copied().unwrap_or(c);
+        let cached_label = if pg { "default" } else { "SingleInstance" };
+        let mut ratio = |what: String, value: f64, target: f64| {
+            let met = value >= target;
+            eprintln!("  {what} = {value:.2} (target ≥ {target}: {})", if met { "met" } else { "MISSED" });
+            targets.push(format!(
+                "TARGET\t{name}: {what}\t{value:.2}\t≥ {target}\t{}",
+                if met { "met" } else { "missed" }
+            ));
+            format!("{what} = {value:.2} (≥ {target}: {})", if met { "met" } else { "missed" })
+        };
+        let lines = [
+            ratio("default / uncached peer (c/b)".into(), c / b, 2.0),
+            ratio("default / cached peer (c/b′)".into(), c / b2, 1.0),
+            ratio(format!("{cached_label} / bare axum (c/a, with the cache)"), cached / a, 0.85),
+        ];
+        let mut extra = String::new();
+        if !pg {
+            extra = format!("; SingleInstance / cached peer (c′/b′) = {:.2}", cached / b2);
+        }
+        summary.push(format!("{name}: {}{extra}; medians of {} rounds", lines.join(", "), run.rounds));
     }
     println!("{report}");
     for line in &summary {
+        println!("{line}");
+    }
+    for line in &targets {
         println!("{line}");
     }
     std::fs::write(
@@ -495,7 +617,7 @@ async fn main() -> Result<()> {
     let arg = |i: usize| args.get(i).cloned().context("missing argument");
     match args.first().map(String::as_str) {
         Some("serve-bare") => serve_bare(arg(1)?.parse()?, &arg(2)?).await,
-        Some("serve-ours") => serve_ours(&arg(1)?, arg(2)?.parse()?, &arg(3)?).await,
+        Some("serve-ours") => serve_ours(&arg(1)?, arg(2)?.parse()?, &arg(3)?, &args[4..]).await,
         Some("run") => {
             let work = PathBuf::from(flag(&args, "--work").unwrap_or_else(|| "target/bench".into()));
             let num =
@@ -513,6 +635,7 @@ async fn main() -> Result<()> {
             let baseline = PathBuf::from(flag(&args, "--baseline").context("--baseline <binary>")?);
             run_all(run, baseline).await
         }
+        Some("parser") => parser::run(),
         Some("extras") => {
             let work = PathBuf::from(flag(&args, "--work").unwrap_or_else(|| "target/bench".into()));
             extras::run(&work).await

@@ -20,6 +20,6 @@ pub(crate) use self::{
     queries::{
         find_by_user_and_handle, rows_over_cap, same_browser_rows, timed_out, user_sessions, users_over_cap,
     },
-    row::{INIT_KEY, ROW_KEY, RowInit, RowMeta, blank_row},
+    row::{INIT_KEY, ROW_KEY, RowInit, RowMeta, SAVED_KEY, blank_row},
     watch::Watch,
 };

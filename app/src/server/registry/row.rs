@@ -15,6 +15,11 @@ pub(crate) const ROW_KEY: &str = "__leptos_sessions.row";
 /// Session-data key under which a login hands the new row's columns to
 /// `create`. Consumed by `create`, never persisted.
 pub(crate) const INIT_KEY: &str = "__leptos_sessions.init";
+/// Session-data key under which `create` notes what it just wrote (data and
+/// expiry), so that the session manager's save at the end of the same
+/// request — which would write the same values again — is skipped. Never
+/// persisted.
+pub(crate) const SAVED_KEY: &str = "__leptos_sessions.saved";
 
 /// The tracking columns of a loaded row. Travels through the session data
 /// as a JSON array (a handful of allocations less per request than an object).

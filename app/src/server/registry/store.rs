@@ -30,7 +30,7 @@ use tower_sessions::{
 };
 
 use super::{
-    INIT_KEY, ROW_KEY, RowInit, RowMeta,
+    INIT_KEY, ROW_KEY, RowInit, RowMeta, SAVED_KEY,
     cache::{Cache, Entry},
     queries,
     watch::{Watch, Watches},
@@ -315,12 +315,41 @@ fn expiry_ms(record: &Record) -> i64 {
     i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
+/// The keys of the host's own session data (the library's are in-memory only).
+fn is_persisted(key: &str) -> bool {
+    key != ROW_KEY && key != INIT_KEY && key != SAVED_KEY
+}
+
 fn persisted_data(data: &HashMap<String, serde_json::Value>) -> session_store::Result<String> {
-    let filtered: HashMap<&String, &serde_json::Value> = data
-        .iter()
-        .filter(|(k, _)| k.as_str() != ROW_KEY && k.as_str() != INIT_KEY)
-        .collect();
+    let filtered: HashMap<&String, &serde_json::Value> = data.iter().filter(|(k, _)| is_persisted(k)).collect();
     serde_json::to_string(&filtered).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+/// What `create` wrote, as compared by `save`: the persisted data (order-free)
+/// and the expiry.
+fn written(data: &HashMap<String, serde_json::Value>, expiry_ms: i64) -> serde_json::Value {
+    let data: serde_json::Map<String, serde_json::Value> = data
+        .iter()
+        .filter(|(k, _)| is_persisted(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    serde_json::json!([data, expiry_ms])
+}
+
+/// Whether `save` would write nothing new: the data is what `create` wrote in
+/// this request, and the expiry moved forward by less than a minute (the
+/// inactivity expiry recomputed a moment later; the throttled touch moves it
+/// on anyway).
+fn unchanged_since_create(record: &Record) -> bool {
+    let Some(serde_json::Value::Array(noted)) = record.data.get(SAVED_KEY) else {
+        return false;
+    };
+    let (Some(data), Some(at)) = (noted.first(), noted.get(1).and_then(serde_json::Value::as_i64)) else {
+        return false;
+    };
+    let now = written(&record.data, expiry_ms(record));
+    let moved = expiry_ms(record).saturating_sub(at);
+    now.get(0) == Some(data) && (0..60_000).contains(&moved)
 }
 
 fn is_unique_violation(err: &DbErr) -> bool {
@@ -366,7 +395,7 @@ impl SessionStore for RegistryStore {
                         let data = record
                             .data
                             .iter()
-                            .filter(|(k, _)| k.as_str() != ROW_KEY)
+                            .filter(|(k, _)| is_persisted(k))
                             .map(|(k, v)| (k.clone(), v.clone()))
                             .collect();
                         let id_hash = IdHash::of(&record.id);
@@ -378,6 +407,8 @@ impl SessionStore for RegistryStore {
                     if let Ok(value) = serde_json::to_value(meta) {
                         record.data.insert(ROW_KEY.to_owned(), value);
                     }
+                    let noted = written(&record.data, expiry_ms(record));
+                    record.data.insert(SAVED_KEY.to_owned(), noted);
                     return Ok(());
                 }
                 Err(err) if is_unique_violation(&err) => {
@@ -395,6 +426,9 @@ impl SessionStore for RegistryStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        if unchanged_since_create(record) {
+            return Ok(());
+        }
         // Update only: a row that is gone (revoked, expired, logged out) stays gone.
         let data = persisted_data(&record.data)?;
         let id_hash = IdHash::of(&record.id);

@@ -8,18 +8,30 @@ use sea_orm::{
 
 use crate::types::HistoryKind;
 
-/// Whether the user ever signed in before (a first-ever login is never "new").
-pub(crate) async fn has_prior_login<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
-    let count = event::Entity::find()
+/// Whether any event matches `condition` (one row read at most, never a
+/// count over the user's whole trail).
+async fn any_login<C: ConnectionTrait>(db: &C, user_id: &str, condition: Condition) -> Result<bool, DbErr> {
+    let first: Option<i64> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
         .filter(event::Column::UserId.eq(user_id))
         .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
-        .count(db)
+        .filter(condition)
+        .limit(1)
+        .into_tuple()
+        .one(db)
         .await?;
-    Ok(count > 0)
+    Ok(first.is_some())
+}
+
+/// Whether the user ever signed in before (a first-ever login is never "new").
+pub(crate) async fn has_prior_login<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<bool, DbErr> {
+    any_login(db, user_id, Condition::all()).await
 }
 
 /// Coarse device match against the user's prior logins: same device type, OS,
-/// browser and app — or the same browser-continuity id.
+/// browser and app — or the same browser-continuity id (checked first, on
+/// its own index).
 pub(crate) async fn has_matching_device<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
@@ -29,6 +41,11 @@ pub(crate) async fn has_matching_device<C: ConnectionTrait>(
     browser_name: Option<&str>,
     app_name: Option<&str>,
 ) -> Result<bool, DbErr> {
+    if let Some(device_id) = device_id
+        && any_login(db, user_id, Condition::all().add(event::Column::DeviceId.eq(device_id))).await?
+    {
+        return Ok(true);
+    }
     let eq_or_null = |col: event::Column, v: Option<&str>| match v {
         Some(v) => col.eq(v),
         None => col.is_null(),
@@ -38,17 +55,7 @@ pub(crate) async fn has_matching_device<C: ConnectionTrait>(
         .add(eq_or_null(event::Column::OsName, os_name))
         .add(eq_or_null(event::Column::BrowserName, browser_name))
         .add(eq_or_null(event::Column::AppName, app_name));
-    let mut any = Condition::any().add(coarse);
-    if let Some(device_id) = device_id {
-        any = any.add(event::Column::DeviceId.eq(device_id));
-    }
-    let count = event::Entity::find()
-        .filter(event::Column::UserId.eq(user_id))
-        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
-        .filter(any)
-        .count(db)
-        .await?;
-    Ok(count > 0)
+    any_login(db, user_id, coarse).await
 }
 
 /// Rows the trail purge deletes per statement: short statements, so logins
@@ -138,18 +145,41 @@ async fn purge_by_id_range<C: ConnectionTrait>(db: &C, before: i64) -> Result<u6
 
 /// Distinct normalized identities `user_id` signed in with.
 pub(crate) async fn identities_of<C: ConnectionTrait>(db: &C, user_id: &str) -> Result<Vec<String>, DbErr> {
-    let rows: Vec<Option<String>> = event::Entity::find()
-        .select_only()
-        .column(event::Column::Identity)
-        .filter(event::Column::UserId.eq(user_id))
-        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
-        .filter(event::Column::Identity.is_not_null())
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().flatten().filter(|i| !i.is_empty()).collect())
+    // A loose index scan on `(user_id, kind, identity)`: each probe seeks the
+    // next identity after the last one, so the cost is one short read per
+    // distinct identity, whatever the number of logins behind them.
+    let mut identities = Vec::new();
+    let mut after: Option<String> = None;
+    while identities.len() < MAX_IDENTITIES {
+        let mut probe = event::Entity::find()
+            .select_only()
+            .column(event::Column::Identity)
+            .filter(event::Column::UserId.eq(user_id))
+            .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()));
+        probe = match &after {
+            Some(last) => probe.filter(event::Column::Identity.gt(last.as_str())),
+            None => probe.filter(event::Column::Identity.is_not_null()),
+        };
+        let next: Option<Option<String>> = probe
+            .order_by_asc(event::Column::Identity)
+            .limit(1)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let Some(identity) = next.flatten() else {
+            break;
+        };
+        if !identity.is_empty() {
+            identities.push(identity.clone());
+        }
+        after = Some(identity);
+    }
+    Ok(identities)
 }
+
+/// At most this many identities of one user are matched against failed
+/// attempts (a person has a handful: an e-mail, a username, a phone).
+pub(crate) const MAX_IDENTITIES: usize = 32;
 
 /// The newest login event of the browser with continuity id `device_id`.
 pub(crate) async fn last_login_of_device<C: ConnectionTrait>(

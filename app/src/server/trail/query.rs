@@ -205,6 +205,11 @@ impl TrailQuery {
         self.and(any)
     }
 
+    /// Events linked to no account (failed attempts are never linked).
+    pub(crate) fn unlinked(self) -> Self {
+        self.and(event::Column::UserId.is_null())
+    }
+
     /// Newest first.
     pub fn recent(mut self) -> Self {
         self.recent = true;
