@@ -396,10 +396,10 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
         ("family+major (mainstream browsers)", 98.5),
     ]));
     failures.extend(os_report.check(&[
-        ("family (all)", 71.0),
-        ("family (mainstream OS)", 89.0),
-        ("family (mainstream OS, browser UAs)", 94.5),
-        ("family+major (mainstream OS, unfrozen)", 64.0),
+        ("family (all)", 77.5),
+        ("family (mainstream OS)", 98.5),
+        ("family (mainstream OS, browser UAs)", 97.5),
+        ("family+major (mainstream OS, unfrozen)", 68.5),
     ]));
     failures.extend(device_report.check(&[
         ("bot flag", 99.5),
@@ -500,7 +500,7 @@ fn corpora_accuracy_per_field_is_above_floors() -> anyhow::Result<()> {
         ("device type (category)", 96.5),
         ("browser name", 96.0),
         ("browser name+major", 88.0),
-        ("os (desktop/mobile families)", 94.0),
+        ("os (desktop/mobile families)", 99.0),
         ("os version (non-Windows)", 93.0),
     ]));
 

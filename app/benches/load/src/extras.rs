@@ -53,6 +53,15 @@ pub(crate) async fn bulk_events(
         ),
     };
     db.execute_unprepared(&sql).await?;
+    analyze(db, "leptos_session_events").await
+}
+
+/// Fresh planner statistics after a bulk insert (PostgreSQL; autovacuum would
+/// get there within a minute). SQLite keeps none unless asked: nothing to do.
+async fn analyze(db: &sea_orm::DatabaseConnection, table: &str) -> Result<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(&format!("ANALYZE {table}")).await?;
+    }
     Ok(())
 }
 
@@ -252,9 +261,7 @@ async fn one_backend(
             bulk_sessions(&db, have, want - have, sessions.now_ms()).await?;
             have = want;
         }
-        if db.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared("ANALYZE leptos_sessions").await?;
-        }
+        analyze(&db, "leptos_sessions").await?;
         let p50 = request().await?;
         eprintln!("  request path at {want} sessions: p50 {:.1} µs", p50 * 1000.0);
         points.push((format!("{}k", want / 1000), p50 * 1000.0));

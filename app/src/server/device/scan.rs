@@ -495,6 +495,7 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
     let mut mac: Option<Option<String>> = None;
     let mut windows: Option<Option<String>> = None;
     let mut build_field = false;
+    let mut android_version: Option<String> = None;
     let mut ios: Option<Option<String>> = None;
     let mut ipad = false;
     let mut silk = s.has_product("Silk");
@@ -564,6 +565,16 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
                 linux = true;
                 continue;
             }
+            if linux
+                && android_version.is_none()
+                && field.contains('.')
+                && field.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            {
+                // UC Browser on Android: `(Linux; U; 2.3.6; zh-cn; GT-S7500)`,
+                // the Android version as a bare field after `Linux`.
+                android_version = sane_version(field);
+                continue;
+            }
             if field.contains(" Build/") || field.starts_with("KF") || field.starts_with("Quest") {
                 // Android's `Build/` convention; Kindle Fire and Quest
                 // headsets run Android without saying so.
@@ -592,8 +603,8 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
         return Some(("macOS", v.filter(|v| v != "10.15.7")));
     }
     if linux {
-        if build_field {
-            return Some(("Android", None));
+        if build_field || android_version.is_some() {
+            return Some(("Android", android_version));
         }
         return Some(("Linux", None));
     }

@@ -586,3 +586,33 @@ fn every_prefix_and_suffix_of_real_user_agents_parses() {
         }
     }
 }
+
+#[test]
+fn the_system_a_non_browser_agent_names_is_its_os() {
+    let os = |ua: &str| DeviceInfo::parse(ua).os_name;
+    for (ua, want) in [
+        ("curl/7.19.7 (x86_64-redhat-linux-gnu) libcurl/7.19.7 NSS/3.19.1", "Linux"),
+        ("python-requests/1.2.3 CPython/2.7.3 Linux/3.5.0-23-generic", "Linux"),
+        ("Deezer/4.8.2 (iOS; 7.1; Mobile; de)", "iOS"),
+        ("Outlook-iOS/665.29827.prod.iphone (2.63.0)", "iOS"),
+        ("iTunes/12.0.1 (Macintosh; OS X 10.9.2) AppleWebKit/537.74.9", "macOS"),
+        ("Box Sync/4.0.7848;Darwin/10.13;i386/64bit", "macOS"),
+        ("ICE Browser/5.05 (Java 1.4.0; Windows 2000 5.0 x86)", "Windows"),
+        ("SalesforceMobileSDK/5.3.0 android mobile/8.0.0 (SM-G955F) Salesforce1/15.2", "Android"),
+        // UC and QQ browsers on Android that say only "Linux".
+        ("JUC (Linux; U; 2.3.6; zh-cn; GT-S7500; 320*480) UCWEB7.9.0.94/139/352", "Android"),
+        ("QQBrowser (Linux; U; zh-cn; HTC Hero Build/FRF91)", "Android"),
+        // A crawler keeps the system it claims.
+        ("Mozilla/5.0 (X11; Datanyze; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/65.0.3325.181 Safari/537.36", "Linux"),
+    ] {
+        assert_eq!(os(ua).as_deref(), Some(want), "{ua}");
+    }
+    // Whole words only: a BIOS updater is not iOS, a "Studios" app not iOS.
+    assert_eq!(os("FirmwareBIOSUpdater/1.0"), None);
+    assert_eq!(os("MegaStudios/2.1 (build 7)"), None);
+    // Desktop Linux stays Linux.
+    assert_eq!(
+        os("Mozilla/5.0 (X11; Linux x86_64; rv:139.0) Gecko/20100101 Firefox/139.0").as_deref(),
+        Some("Linux")
+    );
+}

@@ -46,7 +46,16 @@ pub(super) fn parse_web(ua: &str) -> DeviceInfo {
         return parse_woothee(ua, found.browser, (false, marks));
     };
     let Some((browser, browser_version)) = found.browser else {
-        return parse_woothee(ua, None, (false, marks));
+        let mut info = parse_woothee(ua, None, (false, marks));
+        // The comment's OS where woothee has none, or only the family
+        // Android belongs to (`Linux; U; …; HTC Hero Build/FRF91`).
+        if info.device_type != DeviceType::Bot
+            && (info.os_name.is_none() || (os == "Android" && info.os_name.as_deref() == Some("Linux")))
+        {
+            info.os_name = Some(os.to_owned());
+            info.os_version = os_version;
+        }
+        return info;
     };
     let mut info = DeviceInfo {
         browser_name: Some(browser.to_owned()),
@@ -112,12 +121,15 @@ fn parse_woothee(
         info.browser_version = None;
     }
     if info.device_type == DeviceType::Bot {
-        info.os_name = None;
+        // The system a crawler or HTTP library says it runs on, if it names
+        // one (`curl/7.19.7 (x86_64-redhat-linux-gnu)`): the family only.
+        info.os_name = os_named_in(ua).map(str::to_owned);
         info.os_version = None;
         return info;
     }
 
     if apple_native_http(&mut info, ua) {
+        named_os(&mut info, ua);
         return info;
     }
     if info.browser_name.as_deref() == Some("Internet Explorer")
@@ -154,8 +166,64 @@ fn parse_woothee(
         info.browser_name = Some(name.to_owned());
         info.browser_version = version;
     }
+    named_os(&mut info, ua);
     refine_type(&mut info, marks);
     info
+}
+
+/// Fills in the OS of a user agent no parser placed (HTTP libraries, SDKs,
+/// apps, old browsers) from where such agents name it: a product token
+/// (`Linux/3.5.0-23`, `Darwin/10.13`, `os/macos#22.4.0`), a comment field
+/// (`(linux-gnu)`, `(iOS; 7.1; Mobile)`, `(Macintosh; OS X 10.9.2)`,
+/// `(Java 1.4.0; Windows 2000 5.0 x86)`), or the product's own name
+/// (`Outlook-iOS/665`, `MobileRSSFree-iPad/3.1`). Only whole words count
+/// (`bios` is not iOS). The family only: where these agents put a version
+/// is too irregular to read as the OS's.
+fn named_os(info: &mut DeviceInfo, ua: &str) {
+    if info.os_name.is_none() {
+        info.os_name = os_named_in(ua).map(str::to_owned);
+    }
+}
+
+fn os_named_in(ua: &str) -> Option<&'static str> {
+    let lower = ua.to_ascii_lowercase();
+    let word = |w: &str| has_word(&lower, w);
+    if word("iphone") || word("ipad") || word("ipod") || word("ios") {
+        return Some("iOS");
+    }
+    if word("android") {
+        return Some("Android");
+    }
+    if word("linux") {
+        // UC/QQ browsers on Android write `(Linux; U; 2.3.6; …)` or carry an
+        // Android build id (`HTC Hero Build/FRF91`) without naming Android.
+        let after_u = lower
+            .split_once("linux; u;")
+            .or_else(|| lower.split_once("linux;u;"))
+            .map(|(_, rest)| rest.trim_start());
+        if lower.contains(" build/") || after_u.is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())) {
+            return Some("Android");
+        }
+        return Some("Linux");
+    }
+    if word("macintosh") || word("macos") || word("darwin") || lower.contains("mac os x") || lower.contains("; os x ") {
+        return Some("macOS");
+    }
+    if word("windows") {
+        return Some("Windows");
+    }
+    None
+}
+
+/// Whether `word` (lower-case ASCII) occurs in `text` with no letter right
+/// before or after it (digits may follow: `linux-gnu`, `Darwin/10`).
+fn has_word(text: &str, word: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices(word).any(|(at, _)| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + word.len()).copied();
+        !before.is_some_and(|b| b.is_ascii_alphabetic()) && !after.is_some_and(|b| b.is_ascii_alphabetic())
+    })
 }
 
 fn rename_woothee_browser(name: &str, ua: &str) -> String {

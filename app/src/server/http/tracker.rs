@@ -64,6 +64,7 @@ where
             };
             let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
             let current = CurrentSession::new(sessions.clone(), session, req.headers().clone(), peer);
+            let deletions_before = sessions.store().unfenced_deletions();
             if let Err(Unavailable) = resume(&sessions, &current).await {
                 return Ok(unavailable());
             }
@@ -89,10 +90,17 @@ where
             }
             let mut res = res?;
             apply_effects(&current, &mut res);
-            if state_changing && sessions.store().needs_fence() {
-                // Whatever this request revoked (through the library or the
-                // host's own code) is refused by every instance before the
-                // response leaves (PostgreSQL with several instances).
+            if state_changing
+                && sessions.store().needs_fence()
+                && sessions.store().unfenced_deletions() != deletions_before
+            {
+                // Whatever this request signed out or cycled (through the
+                // library or the host's own `Session` calls) is refused by
+                // every instance before the response leaves (PostgreSQL with
+                // several instances). Revocations fence on their own; a
+                // request that deleted nothing (a first sign-in, a rename)
+                // has nothing to wait for — unless another request's
+                // deletion landed meanwhile, which is then waited for too.
                 sessions.store().fence().await;
             }
             Ok(res)

@@ -13,7 +13,10 @@
 use std::{
     collections::HashMap,
     fmt,
-    sync::{Arc, OnceLock},
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use async_trait::async_trait;
@@ -75,6 +78,10 @@ pub struct RegistryStore {
     watches: Watches,
     /// The live streams of this process, told of every row that ends.
     live: Arc<LiveHub>,
+    /// Rows this process deleted through `delete` (sign-outs, id cycling,
+    /// timeouts), which do not fence on their own: a request that saw this
+    /// move is fenced before its response leaves.
+    unfenced: Arc<AtomicU64>,
 }
 
 impl fmt::Debug for RegistryStore {
@@ -92,7 +99,16 @@ impl RegistryStore {
             cache: Arc::new(OnceLock::new()),
             watches: Watches::default(),
             live: Arc::new(LiveHub::default()),
+            unfenced: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// How many rows `delete` has removed so far (see [`RegistryStore::fence`]):
+    /// a request during which it did not move changed nothing that another
+    /// instance may still serve from its cache. (Rows other SQL deletes reach
+    /// the other instances through the triggers, without the fence.)
+    pub(crate) fn unfenced_deletions(&self) -> u64 {
+        self.unfenced.load(Ordering::SeqCst)
     }
 
     /// The live streams of this process.
@@ -516,6 +532,9 @@ impl SessionStore for RegistryStore {
             .await
             .map_err(backend)?
             .rows_affected;
+        if deleted > 0 {
+            self.unfenced.fetch_add(deleted, Ordering::SeqCst);
+        }
         // Logout, id cycling and timeouts end here. Other instances hear of it
         // through the registry triggers; requests that change state are
         // fenced by the layer before their response leaves.

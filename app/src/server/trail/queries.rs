@@ -156,10 +156,9 @@ pub(crate) async fn identities_of<C: ConnectionTrait>(db: &C, user_id: &str) -> 
             .column(event::Column::Identity)
             .filter(event::Column::UserId.eq(user_id))
             .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()));
-        probe = match &after {
-            Some(last) => probe.filter(event::Column::Identity.gt(last.as_str())),
-            None => probe.filter(event::Column::Identity.is_not_null()),
-        };
+        // `> ''` rather than `IS NOT NULL` for the first probe: a range that
+        // starts past the NULLs (SQLite sorts them first) and the empty string.
+        probe = probe.filter(event::Column::Identity.gt(after.as_deref().unwrap_or("")));
         let next: Option<Option<String>> = probe
             .order_by_asc(event::Column::Identity)
             .limit(1)
@@ -169,9 +168,7 @@ pub(crate) async fn identities_of<C: ConnectionTrait>(db: &C, user_id: &str) -> 
         let Some(identity) = next.flatten() else {
             break;
         };
-        if !identity.is_empty() {
-            identities.push(identity.clone());
-        }
+        identities.push(identity.clone());
         after = Some(identity);
     }
     Ok(identities)
@@ -220,14 +217,21 @@ pub(crate) async fn new_device_handles<C: ConnectionTrait>(
     if handles.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<Option<String>> = event::Entity::find()
+    // Only the handle in SQL: a session has a handful of events, and with
+    // the kind in the WHERE clause too SQLite (no statistics) walks the
+    // kind index — every login in the trail — instead of the handle index.
+    let rows: Vec<(Option<String>, String, bool)> = event::Entity::find()
         .select_only()
         .column(event::Column::SessionHandle)
+        .column(event::Column::Kind)
+        .column(event::Column::NewDevice)
         .filter(event::Column::SessionHandle.is_in(handles))
-        .filter(event::Column::Kind.eq(HistoryKind::Login.as_str()))
-        .filter(event::Column::NewDevice.eq(true))
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().flatten().collect())
+    Ok(rows
+        .into_iter()
+        .filter(|(_, kind, new_device)| *new_device && kind == HistoryKind::Login.as_str())
+        .filter_map(|(handle, _, _)| handle)
+        .collect())
 }
