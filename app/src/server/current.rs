@@ -191,8 +191,7 @@ impl CurrentSession {
     pub async fn history(&self, limit: u64) -> Result<HistoryList, SessionsError> {
         let user = self.require_user()?;
         let sessions = self.sessions();
-        let identities = sessions.identities_of(&user).await?;
-        let mut list = sessions.history(&user, &identities, limit).await?;
+        let mut list = sessions.own_history(&user, limit).await?;
         let earliest = list.entries.iter().map(|e| e.occurred_at).min();
         list.zone = self.reader_zone(earliest.unwrap_or(list.now), list.now);
         list.method_labels = self.method_labels(list.entries.iter().filter_map(|e| e.auth_method.as_deref()));

@@ -177,36 +177,58 @@ impl Sessions {
         identities: &[String],
         limit: u64,
     ) -> Result<HistoryList, SessionsError> {
+        self.history_reading(user_id, async { Ok(identities.to_vec()) }, limit)
+            .await
+    }
+
+    /// [`Sessions::history`] with the identities the user signed in with
+    /// ([`Sessions::identities_of`]), read alongside their own events.
+    pub(crate) async fn own_history(&self, user_id: &str, limit: u64) -> Result<HistoryList, SessionsError> {
+        self.history_reading(user_id, trail::identities_of(self.db(), user_id), limit)
+            .await
+    }
+
+    async fn history_reading(
+        &self,
+        user_id: &str,
+        identities: impl std::future::Future<Output = Result<Vec<String>, DbErr>>,
+        limit: u64,
+    ) -> Result<HistoryList, SessionsError> {
         let now = self.now_ms();
         let limit = limit.clamp(1, HOST_HISTORY_CAP);
         // What `TrailQuery::history_of` selects, read as bounded index
-        // ranges merged here: the user's own newest events, and each
-        // identity's newest unlinked failed attempts. (One statement with
-        // the OR makes SQLite gather and sort every event of the user.)
-        let mut wanted: Vec<String> = identities
-            .iter()
-            .map(|i| trail::normalize_identity(i))
-            .filter(|i| !i.is_empty())
-            .collect();
-        wanted.sort();
-        wanted.dedup();
-        wanted.truncate(trail::MAX_IDENTITIES);
+        // ranges merged here, side by side: the user's own newest events,
+        // and each identity's newest unlinked failed attempts. (One
+        // statement with the OR makes SQLite gather and sort every event of
+        // the user.)
         let db = self.db();
         let own = self.trail().for_user(user_id).recent().limit(limit);
-        let failed: Vec<_> = wanted
-            .iter()
-            .map(|identity| {
-                self.trail()
-                    .failed_logins()
-                    .for_identity(identity)
-                    .unlinked()
-                    .recent()
-                    .limit(limit)
-            })
-            .collect();
+        let failed = async {
+            let mut wanted: Vec<String> = identities
+                .await?
+                .iter()
+                .map(|i| trail::normalize_identity(i))
+                .filter(|i| !i.is_empty())
+                .collect();
+            wanted.sort();
+            wanted.dedup();
+            wanted.truncate(trail::MAX_IDENTITIES);
+            let queries: Vec<TrailQuery> = wanted
+                .iter()
+                .map(|identity| {
+                    self.trail()
+                        .failed_logins()
+                        .for_identity(identity)
+                        .unlinked()
+                        .recent()
+                        .limit(limit)
+                })
+                .collect();
+            futures_util::future::try_join_all(queries.iter().map(|q| q.all(db))).await
+        };
         let (mut rows, failed, names) = futures_util::future::try_join3(
             own.all(db),
-            futures_util::future::try_join_all(failed.iter().map(|q| q.all(db))),
+            failed,
             async { Ok::<_, DbErr>(self.device_names(user_id).await) },
         )
         .await
@@ -266,9 +288,12 @@ impl Sessions {
         current_hash: Option<&IdHash>,
     ) -> Result<DeviceList, SessionsError> {
         let now = self.now_ms();
-        let rows = registry::user_sessions(self.db(), user_id, now)
-            .await
-            .map_err(db_error)?;
+        let (rows, names) = futures_util::future::try_join(
+            registry::user_sessions(self.db(), user_id, now),
+            async { Ok(self.device_names(user_id).await) },
+        )
+        .await
+        .map_err(db_error)?;
         // One indexed read for the "new device" markers; a trail outage only
         // loses the markers, never the list.
         let handles = rows.iter().map(|r| r.handle.clone()).collect();
@@ -278,7 +303,6 @@ impl Sessions {
                 tracing::warn!(error = %err, "leptos-sessions: new-device markers unavailable");
                 Vec::new()
             });
-        let names = self.device_names(user_id).await;
         let mut devices: Vec<DeviceView> = rows
             .into_iter()
             .map(|row| {

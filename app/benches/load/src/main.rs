@@ -130,16 +130,20 @@ pub(crate) async fn call(
         .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
     let res = router.clone().oneshot(req).await?;
     let status = res.status();
-    let cookies: Vec<String> = res
-        .headers()
+    let cookies = set_cookies(&res);
+    let body = String::from_utf8(res.into_body().collect().await?.to_bytes().to_vec())?;
+    Ok((status, (!cookies.is_empty()).then(|| cookies.join("; ")), body))
+}
+
+/// The `name=value` of each cookie a response sets (removals left out).
+pub(crate) fn set_cookies<B>(res: &axum::http::Response<B>) -> Vec<String> {
+    res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .filter(|c| !c.contains("Max-Age=0"))
         .filter_map(|c| c.split(';').next().map(str::to_owned))
-        .collect();
-    let body = String::from_utf8(res.into_body().collect().await?.to_bytes().to_vec())?;
-    Ok((status, (!cookies.is_empty()).then(|| cookies.join("; ")), body))
+        .collect()
 }
 
 /// Signs `user` in from a new browser; returns its `Cookie` header.

@@ -19,6 +19,7 @@ use tower::ServiceExt as _;
 use crate::{
     CHROME, connect,
     extras::{bulk_events, percentile},
+    set_cookies,
 };
 
 /// One request to the demo; status, the session cookies it set, body.
@@ -50,14 +51,7 @@ async fn demo_call(
         .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
     let res = router.clone().oneshot(req).await?;
     let status = res.status();
-    let cookies = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter(|c| !c.contains("Max-Age=0"))
-        .filter_map(|c| c.split(';').next().map(str::to_owned))
-        .collect();
+    let cookies = set_cookies(&res);
     let body = String::from_utf8(res.into_body().collect().await?.to_bytes().to_vec())?;
     Ok((status, cookies, body))
 }

@@ -496,11 +496,14 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
     let mut windows: Option<Option<String>> = None;
     let mut build_field = false;
     let mut android_version: Option<String> = None;
+    // Whether the field before was `U` (`Linux; U; 2.3.6`).
+    let mut previous_u = false;
     let mut ios: Option<Option<String>> = None;
     let mut ipad = false;
     let mut silk = s.has_product("Silk");
     let mut x11 = false;
     for &(field, comment) in &s.fields[..s.n_fields] {
+        let after_u = std::mem::replace(&mut previous_u, field == "U");
         {
             if field.starts_with("Xbox")
                 || field.starts_with("PlayStation")
@@ -566,9 +569,11 @@ fn scan_os(s: &Scan<'_>, ua: &str) -> Option<(&'static str, Option<String>)> {
                 continue;
             }
             if linux
+                && after_u
                 && android_version.is_none()
                 && field.contains('.')
                 && field.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && field.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| (1..=30).contains(&m))
             {
                 // UC Browser on Android: `(Linux; U; 2.3.6; zh-cn; GT-S7500)`,
                 // the Android version as a bare field after `Linux`.

@@ -616,3 +616,14 @@ fn the_system_a_non_browser_agent_names_is_its_os() {
         Some("Linux")
     );
 }
+
+#[test]
+fn a_bare_version_is_android_only_right_after_linux_u() {
+    // Mandriva's release in a second comment is not an Android version.
+    let mandriva = DeviceInfo::parse(
+        "Mozilla/5.0 (X11; U; Linux x86_64; en-US; rv:1.8.1.13) Gecko/20080208 Mandriva/2.0.0.13-1mdv2008.1 (2008.1) Firefox/2.0.0.13",
+    );
+    assert_eq!(mandriva.os_name.as_deref(), Some("Linux"), "{mandriva:#?}");
+    let juc = DeviceInfo::parse("JUC(Linux;U;4.0.4;Zh_cn;GT-I9308;720*1280;)UCWEB7.7.0.85/139/999");
+    assert_eq!(juc.os_name.as_deref(), Some("Android"), "{juc:#?}");
+}
