@@ -234,7 +234,7 @@ impl Sessions {
         .await
         .map_err(db_error)?;
         rows.extend(failed.into_iter().flatten());
-        rows.sort_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+        rows.sort_by_key(|e| std::cmp::Reverse((e.occurred_at, e.id)));
         rows.dedup_by_key(|e| e.id);
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let entries = rows
